@@ -1,0 +1,171 @@
+# gridalert - one GNU Makefile (STYLE rules 30, 31).
+#
+#   make                      build/host/{gridalertd,gridalertctl}
+#   make run | test | bench   see README.md
+#   make test SAN=1           everything again under ASan + UBSan (build/host-san)
+#   make TARGET=aarch64       cross build via toolchain/aarch64.mk
+#   make O=dir V=1            output directory, verbose commands
+#
+# Buildroot passes CC, CFLAGS, LDFLAGS and PKG_CONFIG on the command line,
+# which overrides any "CFLAGS +=" here: our own flags live in GA_CFLAGS and
+# the caller's CFLAGS come last on the command line.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+TARGET ?= host
+ifneq ($(BR_SDK),)
+include toolchain/buildroot.mk
+else ifneq ($(TARGET),host)
+include toolchain/$(TARGET).mk
+endif
+
+ifeq ($(SAN),1)
+O ?= build/$(TARGET)-san
+else
+O ?= build/$(TARGET)
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CROSS_COMPILE ?=
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS_COMPILE)ar
+endif
+STRIP ?= $(CROSS_COMPILE)strip
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+
+WERROR ?= 1
+GA_WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wpointer-arith -Wundef
+ifeq ($(WERROR),1)
+GA_WARN += -Werror
+endif
+GA_CFLAGS := -std=c11 -D_GNU_SOURCE -DJSMN_STRICT $(GA_WARN) -MMD -MP \
+	-Isrc -Idrivers -Idrivers/lcd -Idrivers/gpio
+
+ifeq ($(SAN),1)
+GA_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+GA_LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Debian 12's mbedTLS 2.28 ships no .pc file (STYLE rule 31): fall back.
+MBEDTLS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags mbedtls 2>/dev/null)
+MBEDTLS_LIBS ?= $(shell $(PKG_CONFIG) --libs mbedtls mbedx509 mbedcrypto 2>/dev/null || \
+	echo -lmbedtls -lmbedx509 -lmbedcrypto)
+# libgpiod 1.6 (Debian) and 2.x (Buildroot) are two backends picked here
+# from the library version (STYLE rule 19); no #if in core files.
+GPIOD_VERSION ?= $(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)
+ifneq ($(filter 2.%,$(GPIOD_VERSION)),)
+GPIOD_BACKEND := gpiod2
+else
+GPIOD_BACKEND := gpiod1
+endif
+GPIOD_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libgpiod 2>/dev/null)
+GPIOD_LIBS ?= $(shell $(PKG_CONFIG) --libs libgpiod 2>/dev/null || echo -lgpiod)
+
+GA_CFLAGS += $(MBEDTLS_CFLAGS) $(GPIOD_CFLAGS)
+LIBS := $(MBEDTLS_LIBS) $(GPIOD_LIBS)
+
+COMPILE = $(CC) $(GA_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LINK = $(CC) $(GA_CFLAGS) $(CFLAGS) $(GA_LDFLAGS) $(LDFLAGS)
+
+PROGS := src/gridalertd.c src/gridalertctl.c
+LIB_SRCS := $(filter-out $(PROGS),$(wildcard src/*.c)) \
+	$(wildcard drivers/lcd/*.c) \
+	$(filter-out drivers/gpio/gpiod%.c,$(wildcard drivers/gpio/*.c)) \
+	$(wildcard drivers/gpio/$(GPIOD_BACKEND).c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/obj/%.o)
+LIB := $(O)/libgridalert.a
+
+TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(O)/obj/%.o)
+TEST_SRCS := $(wildcard tests/unit/test_*.c tests/model/test_*.c)
+TEST_BINS := $(TEST_SRCS:%.c=$(O)/%)
+CMOCKA_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+BINS := $(O)/gridalertd $(O)/gridalertctl
+
+.PHONY: all
+all: $(BINS)
+
+$(O)/obj/%.o: %.c | $(O)/.dirs
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(COMPILE) -c -o $@ $<
+
+$(O)/.dirs:
+	$(Q)mkdir -p $(O)/obj && touch $@
+
+$(LIB): $(LIB_OBJS)
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/gridalertd: $(O)/obj/src/gridalertd.o $(LIB)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(LINK) -o $@ $< $(LIB) $(LIBS)
+
+$(O)/gridalertctl: $(O)/obj/src/gridalertctl.o $(LIB)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(LINK) -o $@ $< $(LIB) $(LIBS)
+
+# Unit and model tests: one cmocka binary per file. A test that needs link
+# options of its own (e.g. -Wl,--wrap=fsync) sets LDFLAGS_test_<name> in a
+# tests/*.mk fragment.
+$(O)/tests/%: tests/%.c $(TEST_SUPPORT_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  TEST-LD $@")
+	$(Q)$(LINK) $(CMOCKA_CFLAGS) -Itests/support $(CPPFLAGS) -o $@ $< \
+		$(TEST_SUPPORT_OBJS) $(LDFLAGS_$(notdir $@)) $(LIB) $(LIBS) $(CMOCKA_LIBS)
+
+$(O)/obj/tests/%.o: CFLAGS += $(CMOCKA_CFLAGS)
+
+.PHONY: tests
+tests: $(BINS) $(TEST_BINS)
+
+.PHONY: deps
+deps:
+	$(Q)scripts/deps.sh build test $(DEPS_EXTRA)
+
+.PHONY: run
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(O)/gridalertd -f -c board/sim/gridalert.conf
+
+.PHONY: test
+test: deps
+	$(Q)$(MAKE) --no-print-directory tests $(TEST_EXTRA_TARGETS)
+	$(Q)GA_BUILD=$(O) GA_SAN=$(SAN) tests/run.sh
+
+# Rule 11: after "ready" our code never allocates. This grep catches new
+# calls; tests/unit/test_alloc.c proves it at run time.
+.PHONY: check-banned
+check-banned:
+	$(Q)scripts/check-banned.sh
+
+.PHONY: fmt
+fmt:
+	$(Q)clang-format -i $(wildcard src/*.[ch] drivers/*/*.[ch] tests/*/*.[ch])
+
+.PHONY: clean
+clean:
+	rm -rf build
+
+# Fragments owned by other parts of the tree: cross builds, install,
+# compatibility builds, fuzzing, benchmark, per-test link flags.
+-include $(sort $(wildcard mk/*.mk tests/*.mk))
+
+-include $(LIB_OBJS:.o=.d) $(TEST_SUPPORT_OBJS:.o=.d) $(TEST_BINS:=.d) \
+	$(O)/obj/src/gridalertd.d $(O)/obj/src/gridalertctl.d

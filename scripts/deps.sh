@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# deps.sh GROUP... - install the Debian packages a make target needs.
+# Uses apt-get (sudo when not root); does nothing when all are installed.
+# Groups: build test fuzz bench cross-aarch64 cross-armhf cross-armel compat
+# firmware audit.
+set -euo pipefail
+
+declare -A GROUPS_PKGS=(
+	[build]="gcc make pkg-config libc6-dev libmbedtls-dev libgpiod-dev libjsmn-dev"
+	[test]="libcmocka-dev curl openssl python3 procps iproute2"
+	[fuzz]="clang libclang-rt-14-dev"
+	[bench]="wrk python3 linux-perf"
+	[cross-aarch64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
+	[cross-armhf]="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user"
+	[cross-armel]="gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user"
+	[compat]="autoconf automake libtool autoconf-archive pkg-config xz-utils"
+	[firmware]="python3-kconfiglib xz-utils rsync bc cpio unzip file"
+	[audit]="testssl.sh"
+)
+
+want=()
+for g in "$@"; do
+	[ -n "$g" ] || continue
+	if [ -z "${GROUPS_PKGS[$g]+x}" ]; then
+		echo "deps.sh: unknown group '$g'" >&2
+		exit 2
+	fi
+	for p in ${GROUPS_PKGS[$g]}; do
+		want+=("$p")
+	done
+done
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps.sh: not a Debian system; install by hand: ${want[*]}" >&2
+	exit 0
+fi
+
+missing=()
+for p in "${want[@]}"; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		grep -q '^install ok installed$'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# de-duplicate
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "deps.sh: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+else
+	SUDO=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+	"${SUDO[@]}" apt-get update -q
+	"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,163 @@
+/* config.h - the parsed configuration (DESIGN §3): one plain struct, filled
+ * from the INI file through the key table in config.c. A reload parses into a
+ * fresh struct and swaps it in only when it has no error (STYLE rule 25).
+ * Strings are fixed arrays: a config never allocates.
+ */
+#ifndef GA_CONFIG_H
+#define GA_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "event.h"
+
+#define GA_CONF_PATH_MAX 256
+#define GA_CONF_LISTEN_MAX 4     /* listen lines: v4 + v6 + two spares */
+#define GA_CONF_ADDR_MAX 64      /* "[ffff:...:ffff]:65535" fits in 48 */
+#define GA_CONF_SECRET_MAX 128
+#define GA_CONF_NAME_MAX 64
+#define GA_CONF_DEFAULT_PATH "/etc/gridalert/gridalert.conf"
+
+/* Alarm outputs of [gpio] and patterns of [alert.<class>] outputs. */
+enum ga_output {
+	GA_OUT_SMS_LED,
+	GA_OUT_FAIL_LED,
+	GA_OUT_CHAT_LED,
+	GA_OUT_BUZZER,
+	GA_OUT__COUNT
+};
+
+enum ga_pattern {
+	GA_PAT_OFF,
+	GA_PAT_ON,
+	GA_PAT_BLINK,
+	GA_PAT_FAST,
+	GA_PAT_BEEP,
+	GA_PAT_BEEP2,
+	GA_PAT_ALARM,
+	GA_PAT__COUNT
+};
+
+const char *ga_output_name(enum ga_output o);   /* "sms_led", ... */
+const char *ga_pattern_name(enum ga_pattern p); /* "blink", ... */
+
+/* One GPIO line: offset on [gpio] chip, or -1 when not wired. */
+struct ga_conf_line {
+	int offset;
+	bool active_low;
+};
+
+struct ga_conf_alert {
+	bool lcd;
+	bool latch;
+	/* pattern per output; GA_PAT_OFF = not driven by this class */
+	uint8_t pattern[GA_OUT__COUNT];
+};
+
+enum ga_auth {
+	GA_AUTH_SECRET,
+	GA_AUTH_NONE,
+};
+
+struct ga_conf {
+	char file[GA_CONF_PATH_MAX]; /* where it was read from */
+
+	struct {
+		char listen[GA_CONF_LISTEN_MAX][GA_CONF_ADDR_MAX];
+		unsigned int nlisten;
+		bool tls;
+		char cert[GA_CONF_PATH_MAX];
+		char key[GA_CONF_PATH_MAX];
+		bool auto_cert;
+		char client_ca[GA_CONF_PATH_MAX];
+		unsigned int max_connections;
+		unsigned int header_timeout_ms;
+		unsigned int body_timeout_ms;
+		unsigned int keepalive_timeout_ms;
+		size_t max_body;
+	} server;
+
+	struct {
+		char path[GA_CONF_PATH_MAX];
+		char secret[GA_CONF_SECRET_MAX];
+		enum ga_auth auth;
+	} webhook;
+
+	struct {
+		char endpoint[GA_CONF_PATH_MAX]; /* empty = pull off */
+		char topic[GA_CONF_NAME_MAX * 2];
+		char subscription[GA_CONF_NAME_MAX * 2];
+		char key[GA_CONF_SECRET_MAX];
+		char key_file[GA_CONF_PATH_MAX];
+		char ca_file[GA_CONF_PATH_MAX];
+		unsigned int max_events; /* 1..100 (namespace receive limit) */
+		unsigned int wait_s;     /* 10..120 (maxWaitTime limit) */
+	} pull;
+
+	struct {
+		char path[GA_CONF_PATH_MAX];
+		uint64_t max_bytes;
+		unsigned int dedupe;
+		bool keep_ignored;
+	} journal;
+
+	struct {
+		char driver[16]; /* hd44780-i2c | hd44780-gpio | term | sim | none */
+		char i2c_bus[GA_CONF_PATH_MAX];
+		int address;     /* -1 = auto (0x27 then 0x3f) */
+		char wiring[GA_CONF_NAME_MAX]; /* preset or bits = list */
+		unsigned int cols; /* 8..40 */
+		unsigned int rows; /* 1, 2 or 4 */
+		char rom[4];       /* a00 | a02 */
+		char pins[128];    /* hd44780-gpio: rs:7,e:8,d4:25,... */
+		unsigned int scroll_ms;
+		unsigned int backlight_timeout_s;
+	} lcd;
+
+	struct {
+		char driver[16]; /* gpiod | sim | none */
+		char chip[GA_CONF_NAME_MAX];
+		struct ga_conf_line out[GA_OUT__COUNT];
+		struct ga_conf_line ack_button;
+		unsigned int debounce_ms;
+	} gpio;
+
+	struct ga_conf_alert alert[GA_CLASS__COUNT];
+
+	struct {
+		char socket[108]; /* sizeof(sun_path) */
+		char group[GA_CONF_NAME_MAX];
+	} control;
+
+	struct {
+		char user[GA_CONF_NAME_MAX];
+		char watchdog[GA_CONF_PATH_MAX];
+	} system;
+};
+
+/* Error reporting: every error is one "file:line: message" line passed to
+ * @err (or to ga_log when @err is NULL). */
+typedef void (*ga_conf_err_cb)(void *arg, const char *line);
+
+/* Fill @c with every default of DESIGN §3. */
+void ga_conf_defaults(struct ga_conf *c);
+
+/* Parse @path into @c (defaults first). Reports every error, not just the
+ * first; returns 0, or -EINVAL when there was any error (count in
+ * *@nerr when non-NULL), -errno when the file cannot be read. */
+GA_MUST_CHECK int ga_conf_load(struct ga_conf *c, const char *path,
+			       ga_conf_err_cb err, void *arg,
+			       unsigned int *nerr);
+
+/* Same, from a buffer (tests, fuzzing); @name is used in messages. */
+GA_MUST_CHECK int ga_conf_parse(struct ga_conf *c, const char *name,
+				const char *buf, size_t len,
+				ga_conf_err_cb err, void *arg,
+				unsigned int *nerr);
+
+/* True when the address of a "host:port" listen value is loopback. */
+bool ga_conf_addr_is_loopback(const char *listen);
+
+#endif /* GA_CONFIG_H */
