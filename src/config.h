@@ -157,6 +157,13 @@ GA_MUST_CHECK int ga_conf_parse(struct ga_conf *c, const char *name,
 				ga_conf_err_cb err, void *arg,
 				unsigned int *nerr);
 
+/* The key table, for `help KEY`, `get`, `set` and tab completion. Names are
+ * "section.key" ("server.listen", "alert.sms.outputs"). */
+unsigned int ga_conf_key_count(void);
+/* false when @i is out of range; any out pointer may be NULL. */
+bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
+		      const char **def);
+
 /* True when the address of a "host:port" listen value is loopback. */
 bool ga_conf_addr_is_loopback(const char *listen);
 
