@@ -1,0 +1,765 @@
+/* tls.c - mbedTLS server contexts (see tls.h). The 2.28 (Debian 12) and 3.6
+ * (Buildroot) differences live in small MBEDTLS_VERSION_NUMBER blocks here
+ * and nowhere else.
+ */
+#include "tls.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h> /* MBEDTLS_ERR_NET_* only */
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+#include <mbedtls/x509_csr.h>
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#include <psa/crypto.h>
+#endif
+
+#include "config.h"
+#include "log.h"
+
+/* A PEM certificate chain or key we are willing to load: a leaf plus two
+ * intermediates is under 8 KiB; 64 KiB leaves room for long chains. */
+#define GA_TLS_PEM_MAX 65536
+/* Self-signed certificates made by auto_cert: 10 years, so a board that
+ * sits in a cupboard does not wake up to an expired endpoint. */
+#define GA_TLS_AUTO_CERT_YEARS 10
+
+/* Only ECDHE with AEAD: forward secrecy and no CBC padding oracles
+ * (testssl.sh flags CBC suites as LUCKY13-prone). RSA suites stay so that a
+ * CA-issued RSA certificate works too. */
+static const int ga_tls_suites[] = {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+	MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+	MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+	MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+#endif
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	0,
+};
+
+/* One certificate + key pair; swapped whole on reload. */
+struct ga_tls_cred {
+	mbedtls_x509_crt crt;
+	mbedtls_pk_context key;
+	mbedtls_x509_crt ca; /* client_ca, when set */
+	bool has_ca;
+	char fingerprint[7 + 32 * 3];
+};
+
+struct ga_tls_server {
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_ssl_config conf;
+	struct ga_tls_cred *cred;
+};
+
+struct ga_tls_conn {
+	mbedtls_ssl_context ssl;
+	struct ga_tls_server *srv;
+	int fd;
+	bool want_write;
+	char err[96];
+	char proto[96];
+};
+
+static void ga_tls_report(ga_tls_err_cb cb, void *arg, const char *fmt, ...)
+	GA_PRINTF(3, 4);
+
+static void ga_tls_report(ga_tls_err_cb cb, void *arg, const char *fmt, ...)
+{
+	char msg[GA_LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cb) {
+		cb(arg, msg);
+	} else {
+		ga_log(LOG_ERR, "%s", msg);
+	}
+}
+
+static const char *ga_tls_strerror(int ret, char *buf, size_t size)
+{
+#if defined(MBEDTLS_ERROR_C)
+	mbedtls_strerror(ret, buf, size);
+#else
+	snprintf(buf, size, "mbedTLS error -0x%04x", (unsigned int)-ret);
+#endif
+	return buf;
+}
+
+const char *ga_tls_version(void)
+{
+	return "mbed TLS " MBEDTLS_VERSION_STRING;
+}
+
+bool ga_tls_has_tls13(void)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+	return true;
+#else
+	return false;
+#endif
+}
+
+static int ga_tls_sha256(const unsigned char *in, size_t len,
+			 unsigned char out[32])
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	return mbedtls_sha256(in, len, out, 0);
+#else
+	return mbedtls_sha256_ret(in, len, out, 0);
+#endif
+}
+
+static int ga_tls_parse_key(mbedtls_pk_context *pk, const char *path,
+			    mbedtls_ctr_drbg_context *drbg)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	return mbedtls_pk_parse_keyfile(pk, path, NULL, mbedtls_ctr_drbg_random,
+					drbg);
+#else
+	(void)drbg;
+	return mbedtls_pk_parse_keyfile(pk, path, NULL);
+#endif
+}
+
+/* Write @len bytes to @path atomically: temp file with @mode, fsync,
+ * rename. The key must never exist with a wider mode, even briefly. */
+static int ga_tls_write_file(const char *path, const unsigned char *buf,
+			     size_t len, mode_t mode)
+{
+	char tmp[GA_CONF_PATH_MAX + 8];
+	int fd, err = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		return -ENAMETOOLONG;
+	}
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		return -errno;
+	}
+	if (fchmod(fd, mode) < 0) { /* umask may have narrowed it; fine */
+		err = -errno;
+		goto out_close;
+	}
+	while (len) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			err = -errno;
+			goto out_close;
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	if (fsync(fd) < 0) {
+		err = -errno;
+	}
+out_close:
+	close(fd);
+	if (!err && rename(tmp, path) < 0) {
+		err = -errno;
+	}
+	if (err) {
+		unlink(tmp);
+	}
+	return err;
+}
+
+static int ga_tls_fsync_dir_of(const char *path)
+{
+	char dir[GA_CONF_PATH_MAX];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash) {
+		snprintf(dir, sizeof(dir), ".");
+	} else if (slash == dir) {
+		dir[1] = '\0';
+	} else {
+		*slash = '\0';
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		return -errno;
+	}
+	if (fsync(fd) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	return 0;
+}
+
+static void ga_tls_time_str(time_t t, char out[16])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	/* X.509 writer wants YYYYMMDDhhmmss (mbedtls x509write_crt). */
+	if (strftime(out, 16, "%Y%m%d%H%M%S", &tm) != 14) {
+		memcpy(out, "20260101000000", 15);
+	}
+}
+
+/* subjectAltName = DNS:localhost, IP:127.0.0.1, so a local client that
+ * does check names (curl --cacert) accepts the generated certificate.
+ * DER: SEQUENCE { [2] "localhost", [7] 7f000001 }. */
+static const unsigned char ga_tls_san_der[] = {
+	0x30, 0x11, 0x82, 0x09, 'l', 'o', 'c', 'a', 'l', 'h', 'o', 's', 't',
+	0x87, 0x04, 0x7f, 0x00, 0x00, 0x01,
+};
+
+/* Create a self-signed ECDSA P-256 certificate and key (auto_cert). */
+static int ga_tls_make_cert(struct ga_tls_server *s, const struct ga_conf *c,
+			    ga_tls_err_cb errcb, void *arg)
+{
+	mbedtls_pk_context key;
+	mbedtls_x509write_cert crt;
+	unsigned char *pem = NULL;
+	unsigned char serial[16];
+	char from[16], to[16];
+	time_t now = time(NULL);
+	char ebuf[96];
+	int ret, err = -EIO;
+
+	mbedtls_pk_init(&key);
+	mbedtls_x509write_crt_init(&crt);
+	pem = malloc(GA_TLS_PEM_MAX); /* setup-only */
+	if (!pem) {
+		err = -ENOMEM;
+		goto out;
+	}
+	ret = mbedtls_pk_setup(&key,
+			       mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
+	if (!ret) {
+		ret = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
+					  mbedtls_pk_ec(key),
+					  mbedtls_ctr_drbg_random, &s->drbg);
+	}
+	if (ret) {
+		ga_tls_report(errcb, arg, "auto_cert: key generation: %s",
+			      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+	ret = mbedtls_ctr_drbg_random(&s->drbg, serial, sizeof(serial));
+	if (ret) {
+		goto out;
+	}
+	serial[0] &= 0x7f; /* positive INTEGER */
+	serial[0] |= 0x01; /* and no leading zero byte */
+	ga_tls_time_str(now - 86400, from); /* a day of clock skew */
+	ga_tls_time_str(now + (time_t)GA_TLS_AUTO_CERT_YEARS * 365 * 86400,
+			to);
+	mbedtls_x509write_crt_set_version(&crt, MBEDTLS_X509_CRT_VERSION_3);
+	mbedtls_x509write_crt_set_md_alg(&crt, MBEDTLS_MD_SHA256);
+	mbedtls_x509write_crt_set_subject_key(&crt, &key);
+	mbedtls_x509write_crt_set_issuer_key(&crt, &key);
+#if MBEDTLS_VERSION_NUMBER >= 0x03040000
+	ret = mbedtls_x509write_crt_set_serial_raw(&crt, serial, sizeof(serial));
+#else
+	{
+		mbedtls_mpi sn;
+
+		mbedtls_mpi_init(&sn);
+		ret = mbedtls_mpi_read_binary(&sn, serial, sizeof(serial));
+		if (!ret) {
+			ret = mbedtls_x509write_crt_set_serial(&crt, &sn);
+		}
+		mbedtls_mpi_free(&sn);
+	}
+#endif
+	if (!ret) {
+		ret = mbedtls_x509write_crt_set_subject_name(&crt,
+							     "CN=gridalert,O=gridalert self-signed");
+	}
+	if (!ret) {
+		ret = mbedtls_x509write_crt_set_issuer_name(&crt,
+							    "CN=gridalert,O=gridalert self-signed");
+	}
+	if (!ret) {
+		ret = mbedtls_x509write_crt_set_validity(&crt, from, to);
+	}
+	if (!ret) {
+		ret = mbedtls_x509write_crt_set_basic_constraints(&crt, 0, -1);
+	}
+	if (!ret) {
+		ret = mbedtls_x509write_crt_set_extension(&crt,
+			MBEDTLS_OID_SUBJECT_ALT_NAME,
+			MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), 0,
+			ga_tls_san_der, sizeof(ga_tls_san_der));
+	}
+	if (ret) {
+		ga_tls_report(errcb, arg, "auto_cert: certificate fields: %s",
+			      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+
+	/* The key first, so a crash in between leaves a key without a
+	 * certificate (regenerated next start), never the reverse. */
+	ret = mbedtls_pk_write_key_pem(&key, pem, GA_TLS_PEM_MAX);
+	if (ret) {
+		goto out;
+	}
+	err = ga_tls_write_file(c->server.key, pem, strlen((char *)pem), 0600);
+	if (err) {
+		ga_tls_report(errcb, arg, "auto_cert: cannot write %s: %s",
+			      c->server.key, strerror(-err));
+		goto out;
+	}
+	ret = mbedtls_x509write_crt_pem(&crt, pem, GA_TLS_PEM_MAX,
+					mbedtls_ctr_drbg_random, &s->drbg);
+	if (ret) {
+		err = -EIO;
+		goto out;
+	}
+	err = ga_tls_write_file(c->server.cert, pem, strlen((char *)pem), 0644);
+	if (err) {
+		ga_tls_report(errcb, arg, "auto_cert: cannot write %s: %s",
+			      c->server.cert, strerror(-err));
+		goto out;
+	}
+	(void)ga_tls_fsync_dir_of(c->server.cert);
+	(void)ga_tls_fsync_dir_of(c->server.key);
+	ga_log(LOG_NOTICE, "auto_cert: created a self-signed ECDSA P-256 "
+	       "certificate %s and key %s", c->server.cert, c->server.key);
+	err = 0;
+out:
+	if (pem) {
+		memset(pem, 0, GA_TLS_PEM_MAX); /* key material */
+		free(pem);
+	}
+	mbedtls_x509write_crt_free(&crt);
+	mbedtls_pk_free(&key);
+	return err;
+}
+
+static void ga_tls_cred_free(struct ga_tls_cred *cr)
+{
+	if (!cr) {
+		return;
+	}
+	mbedtls_x509_crt_free(&cr->crt);
+	mbedtls_pk_free(&cr->key);
+	mbedtls_x509_crt_free(&cr->ca);
+	free(cr);
+}
+
+/* The private key must not be readable by group or others (DESIGN §3). */
+static int ga_tls_check_key_mode(const char *path, ga_tls_err_cb errcb,
+				 void *arg)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		int err = -errno;
+
+		ga_tls_report(errcb, arg, "key %s: %s", path, strerror(errno));
+		return err;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		ga_tls_report(errcb, arg,
+			      "key %s: mode %04o lets group/others read the "
+			      "private key; run: chmod 600 %s",
+			      path, (unsigned int)(st.st_mode & 07777), path);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static struct ga_tls_cred *ga_tls_cred_load(struct ga_tls_server *s,
+					    const struct ga_conf *c,
+					    ga_tls_err_cb errcb, void *arg)
+{
+	struct ga_tls_cred *cr;
+	unsigned char hash[32];
+	char ebuf[96];
+	int ret;
+
+	cr = calloc(1, sizeof(*cr)); /* setup-only (and reload) */
+	if (!cr) {
+		return NULL;
+	}
+	mbedtls_x509_crt_init(&cr->crt);
+	mbedtls_pk_init(&cr->key);
+	mbedtls_x509_crt_init(&cr->ca);
+
+	if (c->server.auto_cert && (access(c->server.cert, F_OK) != 0 ||
+				    access(c->server.key, F_OK) != 0)) {
+		if (ga_tls_make_cert(s, c, errcb, arg)) {
+			goto fail;
+		}
+	}
+	if (ga_tls_check_key_mode(c->server.key, errcb, arg)) {
+		goto fail;
+	}
+	ret = mbedtls_x509_crt_parse_file(&cr->crt, c->server.cert);
+	if (ret) {
+		ga_tls_report(errcb, arg, "cert %s: %s", c->server.cert,
+			      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
+		goto fail;
+	}
+	ret = ga_tls_parse_key(&cr->key, c->server.key, &s->drbg);
+	if (ret) {
+		ga_tls_report(errcb, arg, "key %s: %s", c->server.key,
+			      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
+		goto fail;
+	}
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	ret = mbedtls_pk_check_pair(&cr->crt.pk, &cr->key,
+				    mbedtls_ctr_drbg_random, &s->drbg);
+#else
+	ret = mbedtls_pk_check_pair(&cr->crt.pk, &cr->key);
+#endif
+	if (ret) {
+		ga_tls_report(errcb, arg,
+			      "key %s does not belong to certificate %s",
+			      c->server.key, c->server.cert);
+		goto fail;
+	}
+	if (c->server.client_ca[0]) {
+		ret = mbedtls_x509_crt_parse_file(&cr->ca, c->server.client_ca);
+		if (ret) {
+			ga_tls_report(errcb, arg, "client_ca %s: %s",
+				      c->server.client_ca,
+				      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
+			goto fail;
+		}
+		cr->has_ca = true;
+	}
+	if (ga_tls_sha256(cr->crt.raw.p, cr->crt.raw.len, hash)) {
+		goto fail;
+	}
+	{
+		char *p = cr->fingerprint;
+
+		p += sprintf(p, "SHA256 ");
+		for (int i = 0; i < 32; i++) {
+			p += sprintf(p, i ? ":%02X" : "%02X", hash[i]);
+		}
+	}
+	return cr;
+fail:
+	ga_tls_cred_free(cr);
+	return NULL;
+}
+
+static int ga_tls_conf_apply(struct ga_tls_server *s, struct ga_tls_cred *cr)
+{
+	int ret;
+
+	ret = mbedtls_ssl_conf_own_cert(&s->conf, &cr->crt, &cr->key);
+	if (ret) {
+		return -EINVAL;
+	}
+	if (cr->has_ca) {
+		mbedtls_ssl_conf_ca_chain(&s->conf, &cr->ca, NULL);
+		mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	} else {
+		mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_NONE);
+	}
+	return 0;
+}
+
+struct ga_tls_server *ga_tls_server_new(const struct ga_conf *conf,
+					ga_tls_err_cb err, void *arg)
+{
+	static const char pers[] = "gridalertd";
+	struct ga_tls_server *s;
+	int ret;
+
+	s = calloc(1, sizeof(*s)); /* setup-only */
+	if (!s) {
+		return NULL;
+	}
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	if (psa_crypto_init() != PSA_SUCCESS) { /* TLS 1.3 needs PSA */
+		ga_tls_report(err, arg, "psa_crypto_init failed");
+		free(s);
+		return NULL;
+	}
+#endif
+	mbedtls_entropy_init(&s->entropy);
+	mbedtls_ctr_drbg_init(&s->drbg);
+	mbedtls_ssl_config_init(&s->conf);
+	ret = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy,
+				    (const unsigned char *)pers,
+				    sizeof(pers) - 1);
+	if (ret) {
+		ga_tls_report(err, arg, "cannot seed the random generator");
+		goto fail;
+	}
+	ret = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_SERVER,
+					  MBEDTLS_SSL_TRANSPORT_STREAM,
+					  MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret) {
+		goto fail;
+	}
+	mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->drbg);
+	/* Event Grid needs TLS >= 1.2 since March 2025 (research §4.2);
+	 * nothing older is offered. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+	mbedtls_ssl_conf_min_tls_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+	mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+	mbedtls_ssl_conf_ciphersuites(&s->conf, ga_tls_suites);
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+	/* A client-initiated renegotiation is a CPU-exhaustion lever and has
+	 * no use for a webhook; refuse it. */
+	mbedtls_ssl_conf_renegotiation(&s->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+#endif
+	s->cred = ga_tls_cred_load(s, conf, err, arg);
+	if (!s->cred || ga_tls_conf_apply(s, s->cred)) {
+		goto fail;
+	}
+	return s;
+fail:
+	ga_tls_server_free(s);
+	return NULL;
+}
+
+int ga_tls_server_reload(struct ga_tls_server *s, const struct ga_conf *conf,
+			 ga_tls_err_cb err, void *arg)
+{
+	struct ga_tls_cred *cr = ga_tls_cred_load(s, conf, err, arg);
+
+	if (!cr) {
+		return -EINVAL;
+	}
+	if (ga_tls_conf_apply(s, cr)) {
+		ga_tls_cred_free(cr);
+		(void)ga_tls_conf_apply(s, s->cred);
+		return -EINVAL;
+	}
+	/* Handshakes in progress point at the old pair through the config:
+	 * it stays alive until the next reload. One spare is enough since a
+	 * handshake is bounded by header_timeout_ms. */
+	ga_tls_cred_free(s->cred);
+	s->cred = cr;
+	return 0;
+}
+
+void ga_tls_server_free(struct ga_tls_server *s)
+{
+	if (!s) {
+		return;
+	}
+	mbedtls_ssl_config_free(&s->conf);
+	ga_tls_cred_free(s->cred);
+	mbedtls_ctr_drbg_free(&s->drbg);
+	mbedtls_entropy_free(&s->entropy);
+	free(s);
+}
+
+const char *ga_tls_server_fingerprint(const struct ga_tls_server *s)
+{
+	return s && s->cred ? s->cred->fingerprint : "";
+}
+
+static int ga_tls_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct ga_tls_conn *c = ctx;
+	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+
+	if (n >= 0) {
+		return (int)n;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	}
+	return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int ga_tls_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct ga_tls_conn *c = ctx;
+	ssize_t n = recv(c->fd, buf, len, 0);
+
+	if (n >= 0) {
+		return (int)n; /* 0: peer closed, mbedTLS reports CONN_EOF */
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	}
+	return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+struct ga_tls_conn *ga_tls_conn_new(struct ga_tls_server *s)
+{
+	struct ga_tls_conn *c = calloc(1, sizeof(*c)); /* setup-only */
+
+	if (!c) {
+		return NULL;
+	}
+	c->srv = s;
+	c->fd = -1;
+	mbedtls_ssl_init(&c->ssl);
+	if (mbedtls_ssl_setup(&c->ssl, &s->conf)) {
+		mbedtls_ssl_free(&c->ssl);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ga_tls_conn_free(struct ga_tls_conn *c)
+{
+	if (!c) {
+		return;
+	}
+	mbedtls_ssl_free(&c->ssl);
+	free(c);
+}
+
+int ga_tls_conn_start(struct ga_tls_conn *c, int fd)
+{
+	/* session_reset keeps the I/O buffers allocated at ssl_setup. */
+	if (mbedtls_ssl_session_reset(&c->ssl)) {
+		return -ENOMEM;
+	}
+	c->fd = fd;
+	c->want_write = false;
+	c->err[0] = '\0';
+	c->proto[0] = '\0';
+	mbedtls_ssl_set_bio(&c->ssl, c, ga_tls_send, ga_tls_recv, NULL);
+	return 0;
+}
+
+static int ga_tls_map(struct ga_tls_conn *c, int ret, const char *what)
+{
+	char ebuf[64];
+
+	c->want_write = false;
+	switch (ret) {
+	case MBEDTLS_ERR_SSL_WANT_READ:
+		return -EAGAIN;
+	case MBEDTLS_ERR_SSL_WANT_WRITE:
+		c->want_write = true;
+		return -EAGAIN;
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+	case MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET:
+		return -EAGAIN;
+#endif
+	case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+	case MBEDTLS_ERR_SSL_CONN_EOF:
+		return 0;
+	case MBEDTLS_ERR_NET_SEND_FAILED:
+	case MBEDTLS_ERR_NET_RECV_FAILED:
+		snprintf(c->err, sizeof(c->err), "%s: connection reset", what);
+		return -EPIPE;
+	default:
+		snprintf(c->err, sizeof(c->err), "%s: %s", what,
+			 ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
+		return -EPROTO;
+	}
+}
+
+int ga_tls_conn_handshake(struct ga_tls_conn *c)
+{
+	int ret = mbedtls_ssl_handshake(&c->ssl);
+
+	if (ret == 0) {
+		c->want_write = false;
+		snprintf(c->proto, sizeof(c->proto), "%s %s",
+			 mbedtls_ssl_get_version(&c->ssl),
+			 mbedtls_ssl_get_ciphersuite(&c->ssl));
+		return 0;
+	}
+	ret = ga_tls_map(c, ret, "handshake");
+	/* EOF before the handshake finished is a failure too. */
+	if (ret == 0) {
+		snprintf(c->err, sizeof(c->err),
+			 "handshake: peer closed the connection");
+		return -EPROTO;
+	}
+	return ret;
+}
+
+ssize_t ga_tls_conn_read(struct ga_tls_conn *c, void *buf, size_t len)
+{
+	int ret = mbedtls_ssl_read(&c->ssl, buf, len);
+
+	if (ret > 0) {
+		return ret;
+	}
+	if (ret == 0) {
+		return 0;
+	}
+	return ga_tls_map(c, ret, "read");
+}
+
+ssize_t ga_tls_conn_write(struct ga_tls_conn *c, const void *buf, size_t len)
+{
+	int ret = mbedtls_ssl_write(&c->ssl, buf, len);
+
+	if (ret >= 0) {
+		c->want_write = false;
+		return ret;
+	}
+	ret = ga_tls_map(c, ret, "write");
+	return ret == 0 ? -EPIPE : ret;
+}
+
+size_t ga_tls_conn_pending(const struct ga_tls_conn *c)
+{
+	return mbedtls_ssl_get_bytes_avail(&c->ssl);
+}
+
+bool ga_tls_want_write(const struct ga_tls_conn *c)
+{
+	return c->want_write;
+}
+
+void ga_tls_conn_shutdown(struct ga_tls_conn *c)
+{
+	if (c->fd >= 0) {
+		(void)mbedtls_ssl_close_notify(&c->ssl);
+	}
+	c->fd = -1;
+}
+
+const char *ga_tls_conn_error(const struct ga_tls_conn *c)
+{
+	return c->err[0] ? c->err : "unknown error";
+}
+
+const char *ga_tls_conn_protocol(const struct ga_tls_conn *c)
+{
+	return c->proto;
+}
