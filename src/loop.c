@@ -162,6 +162,11 @@ void ga_loop_hook_add(struct ga_loop *l, struct ga_hook *h)
 	l->hooks = h;
 }
 
+void ga_loop_defer(struct ga_loop *l)
+{
+	l->again = true;
+}
+
 uint64_t ga_loop_now_ms(const struct ga_loop *l)
 {
 	return l->now_ms;
@@ -234,6 +239,7 @@ int ga_loop_run_once(struct ga_loop *l, int max_wait_ms)
 	unsigned int n;
 	int rc;
 
+	l->again = false;
 	for (struct ga_hook *h = l->hooks; h; h = h->next) {
 		h->cb(h);
 	}
@@ -249,7 +255,7 @@ int ga_loop_run_once(struct ga_loop *l, int max_wait_ms)
 			timeout = (int)wait;
 		}
 	}
-	if (l->stop) {
+	if (l->stop || l->again) {
 		timeout = 0;
 	}
 	rc = poll(l->pfds, l->nfds, timeout);

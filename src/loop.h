@@ -49,6 +49,7 @@ struct ga_loop {
 	bool dispatching;
 	bool holes; /* fds deleted while dispatching, compact afterwards */
 	bool stop;
+	bool again; /* work is pending: the next poll() must not block */
 	struct ga_timer *timers; /* sorted by deadline, earliest first */
 	struct ga_hook *hooks;
 	uint64_t now_ms;
@@ -75,6 +76,9 @@ void ga_timer_set_at(struct ga_loop *l, struct ga_timer *t, uint64_t at_ms);
 void ga_timer_cancel(struct ga_loop *l, struct ga_timer *t);
 
 void ga_loop_hook_add(struct ga_loop *l, struct ga_hook *h);
+/* Work is waiting that poll() cannot see (bytes already buffered): make
+ * the next poll() return at once so the hooks run again. */
+void ga_loop_defer(struct ga_loop *l);
 
 /* Block SIGHUP, SIGTERM, SIGINT and read them through a signalfd; ignore
  * SIGPIPE (peers vanish mid-write). 0 or -errno. */
