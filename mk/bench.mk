@@ -1,0 +1,11 @@
+# make bench - DESIGN §8 / issue 9: gridalertd against the reference
+# receiver in one run, plus the limits the numbers are judged against.
+BENCH_O := build/bench
+
+.PHONY: bench
+bench:
+	$(Q)scripts/deps.sh build test bench
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)mkdir -p $(BENCH_O)
+	$(Q)$(CC) -O2 -o $(BENCH_O)/bench_handshake bench/bench_handshake.c $(MBEDTLS_LIBS)
+	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) $(BENCH_ARGS)
