@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""make bench (DESIGN §8, issue 9): gridalertd and the reference receiver in
+one run on the same machine, same load generator (wrk), same payloads, plus
+the limits the numbers are judged against. Prints one table and writes
+build/bench/results.json.
+
+Why wrk: it does HTTPS POST of a body with keep-alive from a Lua script,
+reports latency percentiles, and reconnects per request when the response
+says Connection: close (our new-connections/s test). h2load speaks HTTP/2
+first and needs --h1 plus a per-request body file for POST; wrk is simpler.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SECRET = "bench-secret"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port, timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def rss_kib(pid):
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "VmHWM"):
+                out[k] = int(v.split()[0])
+    return out
+
+
+def sms_event(idx_placeholder=True):
+    with open(os.path.join(ROOT, "board/sim/events/sms-received.json")) as f:
+        ev = json.load(f)[0]
+    ev["id"] = "@ID@" if idx_placeholder else ev["id"]
+    return ev
+
+
+def body_file(dirname, n):
+    ev = sms_event()
+    path = os.path.join(dirname, "body-%d.json" % n)
+    with open(path, "w") as f:
+        json.dump([ev] * n, f)
+    return path
+
+
+def wrk(url, body, conns, seconds, close=False):
+    env = dict(os.environ, BENCH_BODY=body, BENCH_SECRET=SECRET,
+               BENCH_CLOSE="1" if close else "0")
+    threads = min(conns, 2)
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds,
+           "--timeout", "10s", "-s", os.path.join(ROOT, "bench/post.lua"), url]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                         timeout=seconds + 60).stdout
+    m = re.search(r"BENCH requests=(\d+) duration_us=(\d+) errors=(\d+) "
+                  r"p50_us=(\d+) p99_us=(\d+) non2xx=(\d+)", out)
+    if not m:
+        raise RuntimeError("wrk output not understood:\n" + out)
+    req, dur, err, p50, p99, non2xx = map(int, m.groups())
+    return {"rps": req / (dur / 1e6), "p50_ms": p50 / 1000.0,
+            "p99_ms": p99 / 1000.0, "errors": err, "non2xx": non2xx,
+            "requests": req}
+
+
+def median_run(fn, reps):
+    runs = [fn() for _ in range(reps)]
+    key = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    return key
+
+
+def fsync_limit(dirname, n=300):
+    path = os.path.join(dirname, "fsync-probe")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    lat = []
+    for i in range(n):
+        os.write(fd, b"x" * 512)
+        t = time.perf_counter()
+        os.fsync(fd)
+        lat.append(time.perf_counter() - t)
+    os.close(fd)
+    os.unlink(path)
+    lat.sort()
+    return {"fsync_per_s": n / sum(lat), "p50_ms": lat[n // 2] * 1e3,
+            "p99_ms": lat[int(n * 0.99) - 1] * 1e3}
+
+
+class Proc:
+    def __init__(self, cmd, env=None, log=None):
+        self.log = open(log, "w") if log else subprocess.DEVNULL
+        self.p = subprocess.Popen(cmd, env=env, stdout=self.log,
+                                  stderr=subprocess.STDOUT)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(15)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+
+def write_conf(d, port, extra=""):
+    conf = os.path.join(d, "gridalert.conf")
+    with open(conf, "w") as f:
+        f.write("""[server]
+listen = 127.0.0.1:%d
+cert = server.crt
+key = server.key
+auto_cert = yes
+max_connections = 32
+[webhook]
+secret = %s
+[journal]
+path = journal
+max_bytes = 1073741824
+[lcd]
+driver = sim
+[gpio]
+driver = sim
+[control]
+socket = ctl.sock
+%s
+""" % (port, SECRET, extra))
+    return conf
+
+
+def start_gridalertd(build, d, env_extra=None, extra=""):
+    port = free_port()
+    conf = write_conf(d, port, extra)
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    p = Proc([os.path.join(build, "gridalertd"), "-f", "-c", conf], env=env,
+             log=os.path.join(d, "daemon.log"))
+    if not wait_port(port):
+        raise RuntimeError("gridalertd did not start; see %s/daemon.log" % d)
+    return p, port
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build/host")
+    ap.add_argument("--out", default="build/bench")
+    ap.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
+    ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "3")))
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="run-", dir=a.out)
+    res = {"seconds": a.seconds, "reps": a.reps, "metrics": {}}
+    M = res["metrics"]
+    b1 = body_file(work, 1)
+    b100 = body_file(work, 100)
+
+    ga_dir = os.path.join(work, "gridalertd")
+    os.makedirs(ga_dir)
+    ga, ga_port = start_gridalertd(a.build, ga_dir)
+    time.sleep(0.5)
+    idle = rss_kib(ga.p.pid)
+    ref_dir = os.path.join(work, "reference")
+    os.makedirs(ref_dir)
+    ref_port = free_port()
+    ref = Proc([sys.executable, os.path.join(ROOT, "bench/reference_receiver.py"),
+                str(ref_port), os.path.join(ga_dir, "server.crt"),
+                os.path.join(ga_dir, "server.key"),
+                os.path.join(ref_dir, "events.jsonl"), SECRET],
+               log=os.path.join(ref_dir, "ref.log"))
+    wait_port(ref_port)
+    ga_url = "https://127.0.0.1:%d/api/events" % ga_port
+    ref_url = "https://127.0.0.1:%d/api/events" % ref_port
+
+    def both(name, body, conns, close=False, per_req_events=1):
+        g = median_run(lambda: wrk(ga_url, body, conns, a.seconds, close), a.reps)
+        r = median_run(lambda: wrk(ref_url, body, conns, a.seconds, close), a.reps)
+        M[name] = {"gridalert": g, "reference": r,
+                   "events_per_req": per_req_events}
+        return g, r
+
+    try:
+        both("keepalive_c1", b1, 1)
+        both("keepalive_c8", b1, 8)
+        both("batch100_c8", b100, 8, per_req_events=100)
+        both("newconn_c8", b1, 8, close=True)
+        M["rss_kib"] = {"idle": idle, "after_load": rss_kib(ga.p.pid)}
+        # 100 000 events must not grow RSS: 1 000 batches of 100
+        before = rss_kib(ga.p.pid)
+        wrk(ga_url, b100, 4, max(5, a.seconds))
+        M["rss_kib"]["after_100k"] = rss_kib(ga.p.pid)
+        M["rss_kib"]["before_100k"] = before
+    finally:
+        ga.stop()
+        ref.stop()
+
+    # the price of durability: the same daemon with fsync disabled
+    nf_dir = os.path.join(work, "nofsync")
+    os.makedirs(nf_dir)
+    shutil.copy(os.path.join(ga_dir, "server.crt"), nf_dir)
+    shutil.copy(os.path.join(ga_dir, "server.key"), nf_dir)
+    os.chmod(os.path.join(nf_dir, "server.key"), 0o600)
+    nf, nf_port = start_gridalertd(a.build, nf_dir, {"GRIDALERT_BENCH_NO_FSYNC": "1"})
+    try:
+        M["nofsync_c8"] = median_run(
+            lambda: wrk("https://127.0.0.1:%d/api/events" % nf_port, b1, 8, a.seconds),
+            a.reps)
+    finally:
+        nf.stop()
+
+    M["fsync"] = fsync_limit(work)
+    hs = subprocess.run([os.path.join(a.out, "bench_handshake"),
+                         os.path.join(ga_dir, "server.crt"),
+                         os.path.join(ga_dir, "server.key"), "3"],
+                        capture_output=True, text=True)
+    m = re.search(r"handshakes_per_s ([\d.]+)", hs.stdout)
+    M["handshake_limit_per_s"] = float(m.group(1)) if m else None
+    for name in ("gridalertd", "gridalertctl"):
+        src = os.path.join(a.build, name)
+        dst = os.path.join(work, name + ".stripped")
+        shutil.copy(src, dst)
+        subprocess.run(["strip", dst])
+        M.setdefault("binary_bytes", {})[name] = os.path.getsize(dst)
+
+    report(res)
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump(res, f, indent=2)
+    print("wrote %s" % os.path.join(a.out, "results.json"))
+
+
+def report(res):
+    M = res["metrics"]
+    rows = []
+
+    def row(metric, g, r=None, limit=None, fmt="%.0f"):
+        ratio = (g / r) if (r not in (None, 0) and g is not None) else None
+        lr = (g / limit) if (limit not in (None, 0) and g is not None) else None
+        rows.append((metric, fmt % g if g is not None else "-",
+                     fmt % r if r is not None else "-",
+                     "%.2fx" % ratio if ratio else "-",
+                     fmt % limit if limit is not None else "-",
+                     "%.2fx" % lr if lr else "-"))
+
+    fs = M["fsync"]
+    for name, label in (("keepalive_c1", "events/s keep-alive c1"),
+                        ("keepalive_c8", "events/s keep-alive c8"),
+                        ("batch100_c8", "events/s 100-event batches c8")):
+        k = M[name]
+        n = k["events_per_req"]
+        limit = M["nofsync_c8"]["rps"] if name == "keepalive_c8" else None
+        row(label, k["gridalert"]["rps"] * n, k["reference"]["rps"] * n, limit)
+    k = M["newconn_c8"]
+    row("new TLS connections/s c8", k["gridalert"]["rps"], k["reference"]["rps"],
+        M["handshake_limit_per_s"])
+    k = M["keepalive_c1"]
+    row("p50 latency ms c1", k["gridalert"]["p50_ms"], k["reference"]["p50_ms"],
+        fs["p50_ms"], "%.2f")
+    row("p99 latency ms c1", k["gridalert"]["p99_ms"], k["reference"]["p99_ms"],
+        fs["p99_ms"], "%.2f")
+    k = M["keepalive_c8"]
+    row("p99 latency ms c8", k["gridalert"]["p99_ms"], k["reference"]["p99_ms"],
+        None, "%.2f")
+    rs = M["rss_kib"]
+    row("RSS KiB idle", rs["idle"]["VmRSS"], None, 2048)
+    row("RSS KiB after load (HWM)", rs["after_load"]["VmHWM"], None, 4096)
+    row("RSS KiB after 100k events", rs["after_100k"]["VmRSS"], None,
+        rs["before_100k"]["VmRSS"])
+    row("fsync/s on this disk", fs["fsync_per_s"], None, None)
+    row("no-fsync events/s c8", M["nofsync_c8"]["rps"], None, None)
+    for name, size in M["binary_bytes"].items():
+        row("stripped %s bytes (host)" % name, size, None, 150 * 1024)
+    w = [max(len(str(r[i])) for r in rows + [("metric", "gridalert", "reference",
+                                              "ratio", "limit", "to limit")])
+         for i in range(6)]
+    hdr = ("metric", "gridalert", "reference", "ratio", "limit", "to limit")
+    print("  ".join(h.ljust(w[i]) for i, h in enumerate(hdr)))
+    for r in rows:
+        print("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r)))
+    res["table"] = [dict(zip(hdr, r)) for r in rows]
+
+
+if __name__ == "__main__":
+    main()
