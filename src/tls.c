@@ -620,20 +620,29 @@ static int ga_tls_recv(void *ctx, unsigned char *buf, size_t len)
 	return MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
-struct ga_tls_conn *ga_tls_conn_new(struct ga_tls_server *s)
+static struct ga_tls_conn *ga_tls_conn_alloc(const mbedtls_ssl_config *conf)
 {
 	struct ga_tls_conn *c = calloc(1, sizeof(*c)); /* setup-only */
 
 	if (!c) {
 		return NULL;
 	}
-	c->srv = s;
 	c->fd = -1;
 	mbedtls_ssl_init(&c->ssl);
-	if (mbedtls_ssl_setup(&c->ssl, &s->conf)) {
+	if (mbedtls_ssl_setup(&c->ssl, conf)) {
 		mbedtls_ssl_free(&c->ssl);
 		free(c);
 		return NULL;
+	}
+	return c;
+}
+
+struct ga_tls_conn *ga_tls_conn_new(struct ga_tls_server *s)
+{
+	struct ga_tls_conn *c = ga_tls_conn_alloc(&s->conf);
+
+	if (c) {
+		c->srv = s;
 	}
 	return c;
 }
@@ -701,6 +710,19 @@ int ga_tls_conn_handshake(struct ga_tls_conn *c)
 			 mbedtls_ssl_get_ciphersuite(&c->ssl));
 		return 0;
 	}
+	if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+		char info[128];
+		uint32_t flags = mbedtls_ssl_get_verify_result(&c->ssl);
+		char *nl;
+
+		mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
+		nl = strchr(info, '\n');
+		if (nl) {
+			*nl = '\0';
+		}
+		snprintf(c->err, sizeof(c->err), "server certificate: %s", info);
+		return -EPROTO;
+	}
 	ret = ga_tls_map(c, ret, "handshake");
 	/* EOF before the handshake finished is a failure too. */
 	if (ret == 0) {
@@ -762,4 +784,104 @@ const char *ga_tls_conn_error(const struct ga_tls_conn *c)
 const char *ga_tls_conn_protocol(const struct ga_tls_conn *c)
 {
 	return c->proto;
+}
+
+/* ---- client (pull delivery) ------------------------------------------- */
+
+struct ga_tls_client {
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt ca;
+};
+
+struct ga_tls_client *ga_tls_client_new(const char *ca_file, ga_tls_err_cb err,
+					void *arg)
+{
+	static const char pers[] = "gridalertd-pull";
+	struct ga_tls_client *cl;
+	char ebuf[96];
+	int ret;
+
+	cl = calloc(1, sizeof(*cl)); /* setup-only */
+	if (!cl) {
+		return NULL;
+	}
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	if (psa_crypto_init() != PSA_SUCCESS) {
+		free(cl);
+		return NULL;
+	}
+#endif
+	mbedtls_entropy_init(&cl->entropy);
+	mbedtls_ctr_drbg_init(&cl->drbg);
+	mbedtls_ssl_config_init(&cl->conf);
+	mbedtls_x509_crt_init(&cl->ca);
+	ret = mbedtls_ctr_drbg_seed(&cl->drbg, mbedtls_entropy_func,
+				    &cl->entropy, (const unsigned char *)pers,
+				    sizeof(pers) - 1);
+	if (ret) {
+		goto fail;
+	}
+	/* A CA bundle may hold certificates mbedTLS cannot parse (a few
+	 * exotic roots); > 0 means "some were skipped", which is fine as
+	 * long as at least one loaded. */
+	ret = mbedtls_x509_crt_parse_file(&cl->ca, ca_file);
+	if (ret < 0 || cl->ca.version == 0) {
+		ga_tls_report(err, arg, "ca_file %s: %s", ca_file,
+			      ret < 0 ? ga_tls_strerror(ret, ebuf, sizeof(ebuf))
+				      : "no usable certificate");
+		goto fail;
+	}
+	ret = mbedtls_ssl_config_defaults(&cl->conf, MBEDTLS_SSL_IS_CLIENT,
+					  MBEDTLS_SSL_TRANSPORT_STREAM,
+					  MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret) {
+		goto fail;
+	}
+	mbedtls_ssl_conf_rng(&cl->conf, mbedtls_ctr_drbg_random, &cl->drbg);
+	mbedtls_ssl_conf_authmode(&cl->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(&cl->conf, &cl->ca, NULL);
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+	mbedtls_ssl_conf_min_tls_version(&cl->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+	mbedtls_ssl_conf_min_version(&cl->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+	mbedtls_ssl_conf_ciphersuites(&cl->conf, ga_tls_suites);
+	return cl;
+fail:
+	ga_tls_client_free(cl);
+	return NULL;
+}
+
+void ga_tls_client_free(struct ga_tls_client *cl)
+{
+	if (!cl) {
+		return;
+	}
+	mbedtls_ssl_config_free(&cl->conf);
+	mbedtls_x509_crt_free(&cl->ca);
+	mbedtls_ctr_drbg_free(&cl->drbg);
+	mbedtls_entropy_free(&cl->entropy);
+	free(cl);
+}
+
+struct ga_tls_conn *ga_tls_client_conn_new(struct ga_tls_client *cl)
+{
+	return ga_tls_conn_alloc(&cl->conf);
+}
+
+int ga_tls_client_start(struct ga_tls_conn *c, int fd, const char *host)
+{
+	int err = ga_tls_conn_start(c, fd);
+
+	if (err) {
+		return err;
+	}
+	/* SNI, and the name the server certificate must carry. */
+	if (mbedtls_ssl_set_hostname(&c->ssl, host)) {
+		return -EINVAL;
+	}
+	return 0;
 }

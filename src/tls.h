@@ -62,4 +62,16 @@ const char *ga_tls_conn_error(const struct ga_tls_conn *c);
 /* Negotiated protocol and cipher, e.g. "TLSv1.2 ECDHE-ECDSA-...". */
 const char *ga_tls_conn_protocol(const struct ga_tls_conn *c);
 
+/* Client side (pull delivery, DESIGN §1): verifies the server against
+ * @ca_file and the host name given at start (SNI + name check), TLS 1.2+. */
+struct ga_tls_client;
+
+struct ga_tls_client *ga_tls_client_new(const char *ca_file, ga_tls_err_cb err,
+					void *arg);
+void ga_tls_client_free(struct ga_tls_client *cl);
+struct ga_tls_conn *ga_tls_client_conn_new(struct ga_tls_client *cl);
+/* Like ga_tls_conn_start, plus the server name to send and verify. */
+GA_MUST_CHECK int ga_tls_client_start(struct ga_tls_conn *c, int fd,
+				      const char *host);
+
 #endif /* GA_TLS_H */
