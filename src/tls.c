@@ -81,7 +81,7 @@ struct ga_tls_conn {
 	struct ga_tls_server *srv;
 	int fd;
 	bool want_write;
-	char err[96];
+	char err[160];
 	char proto[96];
 };
 
