@@ -1,0 +1,444 @@
+/* json.c - see json.h. */
+#include "json.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Length of the UTF-8 sequence at p (1..4), or 0 when it is not
+ * well-formed (RFC 3629: no overlongs, no surrogates, <= U+10FFFF). */
+static size_t ga_utf8_seq(const unsigned char *p, size_t avail)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80) {
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		return (avail >= 2 && (p[1] & 0xc0) == 0x80) ? 2 : 0;
+	}
+	if (c >= 0xe0 && c <= 0xef) {
+		if (avail < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80) {
+			return 0;
+		}
+		if (c == 0xe0 && p[1] < 0xa0) {
+			return 0; /* overlong */
+		}
+		if (c == 0xed && p[1] >= 0xa0) {
+			return 0; /* UTF-16 surrogate */
+		}
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (avail < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80) {
+			return 0;
+		}
+		if (c == 0xf0 && p[1] < 0x90) {
+			return 0; /* overlong */
+		}
+		if (c == 0xf4 && p[1] >= 0x90) {
+			return 0; /* > U+10FFFF */
+		}
+		return 4;
+	}
+	return 0;
+}
+
+bool ga_utf8_valid(const char *p, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = ga_utf8_seq(u + i, len - i);
+
+		if (!n) {
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}
+
+static int ga_json_hex4(const char *p, unsigned int *out)
+{
+	unsigned int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9') {
+			v |= (unsigned int)(c - '0');
+		} else if (c >= 'a' && c <= 'f') {
+			v |= (unsigned int)(c - 'a' + 10);
+		} else if (c >= 'A' && c <= 'F') {
+			v |= (unsigned int)(c - 'A' + 10);
+		} else {
+			return -1;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static int ga_json_fail(struct ga_json_err *err, size_t at, const char *what)
+{
+	if (err) {
+		err->at = at;
+		err->what = what;
+	}
+	return -EINVAL;
+}
+
+/* String starting at s[*i] == '"'; leaves *i after the closing quote. */
+static int ga_json_string(const char *s, size_t len, size_t *i,
+			  struct ga_json_err *err)
+{
+	size_t k = *i + 1;
+
+	while (k < len) {
+		unsigned char c = (unsigned char)s[k];
+
+		if (c == '"') {
+			*i = k + 1;
+			return 0;
+		}
+		if (c < 0x20) {
+			return ga_json_fail(err, k, "control character in string");
+		}
+		if (c == '\\') {
+			unsigned int u, lo;
+
+			if (k + 1 >= len) {
+				break;
+			}
+			c = (unsigned char)s[k + 1];
+			if (c != 'u') {
+				if (!strchr("\"\\/bfnrt", c) || c == 0) {
+					return ga_json_fail(err, k, "bad escape in string");
+				}
+				k += 2;
+				continue;
+			}
+			if (k + 6 > len || ga_json_hex4(s + k + 2, &u)) {
+				return ga_json_fail(err, k, "bad \\u escape");
+			}
+			k += 6;
+			if (u >= 0xdc00 && u <= 0xdfff) {
+				return ga_json_fail(err, k - 6, "lone low surrogate");
+			}
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (k + 6 > len || s[k] != '\\' || s[k + 1] != 'u' ||
+				    ga_json_hex4(s + k + 2, &lo) || lo < 0xdc00 ||
+				    lo > 0xdfff) {
+					return ga_json_fail(err, k - 6,
+							    "lone high surrogate");
+				}
+				k += 6;
+			}
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t n = ga_utf8_seq((const unsigned char *)s + k, len - k);
+
+			if (!n) {
+				return ga_json_fail(err, k, "invalid UTF-8");
+			}
+			k += n;
+			continue;
+		}
+		k++;
+	}
+	return ga_json_fail(err, len, "unterminated string");
+}
+
+static bool ga_json_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int ga_json_number(const char *s, size_t len, size_t *i,
+			  struct ga_json_err *err)
+{
+	size_t k = *i;
+
+	if (k < len && s[k] == '-') {
+		k++;
+	}
+	if (k >= len || !ga_json_digit(s[k])) {
+		return ga_json_fail(err, k, "bad number");
+	}
+	if (s[k] == '0') {
+		k++;
+		if (k < len && ga_json_digit(s[k])) {
+			return ga_json_fail(err, k, "leading zero in number");
+		}
+	} else {
+		while (k < len && ga_json_digit(s[k])) {
+			k++;
+		}
+	}
+	if (k < len && s[k] == '.') {
+		k++;
+		if (k >= len || !ga_json_digit(s[k])) {
+			return ga_json_fail(err, k, "bad fraction in number");
+		}
+		while (k < len && ga_json_digit(s[k])) {
+			k++;
+		}
+	}
+	if (k < len && (s[k] == 'e' || s[k] == 'E')) {
+		k++;
+		if (k < len && (s[k] == '+' || s[k] == '-')) {
+			k++;
+		}
+		if (k >= len || !ga_json_digit(s[k])) {
+			return ga_json_fail(err, k, "bad exponent in number");
+		}
+		while (k < len && ga_json_digit(s[k])) {
+			k++;
+		}
+	}
+	*i = k;
+	return 0;
+}
+
+static bool ga_json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int ga_json_check(struct ga_span sp, struct ga_json_err *err)
+{
+	enum { V, V_OR_END, KEY_OR_END, KEY, COLON, AFTER } st = V;
+	const char *s = sp.ptr;
+	size_t len = sp.len, i = 0;
+	uint64_t objs = 0; /* bit d set: level d is an object */
+	unsigned int depth = 0;
+
+	for (;;) {
+		char c;
+
+		while (i < len && ga_json_ws(s[i])) {
+			i++;
+		}
+		if (i == len) {
+			if (st == AFTER && depth == 0) {
+				return 0;
+			}
+			return ga_json_fail(err, i, "unexpected end of JSON");
+		}
+		c = s[i];
+		switch (st) {
+		case V_OR_END:
+			if (c == ']') {
+				depth--;
+				i++;
+				st = AFTER;
+				break;
+			}
+			/* fall through */
+		case V:
+			if (c == '{' || c == '[') {
+				if (depth >= GA_JSON_DEPTH_MAX) {
+					return ga_json_fail(err, i, "nested too deeply");
+				}
+				if (c == '{') {
+					objs |= (uint64_t)1 << depth;
+				} else {
+					objs &= ~((uint64_t)1 << depth);
+				}
+				depth++;
+				i++;
+				st = c == '{' ? KEY_OR_END : V_OR_END;
+			} else if (c == '"') {
+				if (ga_json_string(s, len, &i, err)) {
+					return -EINVAL;
+				}
+				st = AFTER;
+			} else if (c == '-' || ga_json_digit(c)) {
+				if (ga_json_number(s, len, &i, err)) {
+					return -EINVAL;
+				}
+				st = AFTER;
+			} else if (len - i >= 4 && memcmp(s + i, "true", 4) == 0) {
+				i += 4;
+				st = AFTER;
+			} else if (len - i >= 5 && memcmp(s + i, "false", 5) == 0) {
+				i += 5;
+				st = AFTER;
+			} else if (len - i >= 4 && memcmp(s + i, "null", 4) == 0) {
+				i += 4;
+				st = AFTER;
+			} else {
+				return ga_json_fail(err, i, "expected a JSON value");
+			}
+			break;
+		case KEY_OR_END:
+			if (c == '}') {
+				depth--;
+				i++;
+				st = AFTER;
+				break;
+			}
+			/* fall through */
+		case KEY:
+			if (c != '"') {
+				return ga_json_fail(err, i, "expected a string key");
+			}
+			if (ga_json_string(s, len, &i, err)) {
+				return -EINVAL;
+			}
+			st = COLON;
+			break;
+		case COLON:
+			if (c != ':') {
+				return ga_json_fail(err, i, "expected ':'");
+			}
+			i++;
+			st = V;
+			break;
+		case AFTER:
+			if (depth == 0) {
+				return ga_json_fail(err, i, "garbage after JSON value");
+			}
+			if (objs & ((uint64_t)1 << (depth - 1))) {
+				if (c == ',') {
+					st = KEY;
+				} else if (c == '}') {
+					depth--;
+				} else {
+					return ga_json_fail(err, i, "expected ',' or '}'");
+				}
+			} else {
+				if (c == ',') {
+					st = V;
+				} else if (c == ']') {
+					depth--;
+				} else {
+					return ga_json_fail(err, i, "expected ',' or ']'");
+				}
+			}
+			i++;
+			break;
+		}
+	}
+}
+
+/* Append code point @cp as UTF-8 if it fits before the NUL. */
+static bool ga_json_put(char *out, size_t size, size_t *o, unsigned int cp)
+{
+	unsigned char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (unsigned char)(0xc0 | cp >> 6);
+		b[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (unsigned char)(0xe0 | cp >> 12);
+		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (unsigned char)(0xf0 | cp >> 18);
+		b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	if (*o + n >= size) {
+		return false;
+	}
+	memcpy(out + *o, b, n);
+	*o += n;
+	return true;
+}
+
+size_t ga_json_str_decode(struct ga_span raw, char *out, size_t size)
+{
+	size_t i = 0, o = 0;
+
+	if (size == 0) {
+		return 0;
+	}
+	while (i < raw.len) {
+		unsigned char c = (unsigned char)raw.ptr[i];
+		unsigned int cp;
+
+		if (c == '\\' && i + 1 < raw.len) {
+			char e = raw.ptr[i + 1];
+
+			i += 2;
+			switch (e) {
+			case 'b': cp = '\b'; break;
+			case 'f': cp = '\f'; break;
+			case 'n': cp = '\n'; break;
+			case 'r': cp = '\r'; break;
+			case 't': cp = '\t'; break;
+			case 'u':
+				if (i + 4 > raw.len || ga_json_hex4(raw.ptr + i, &cp)) {
+					cp = 0xfffd;
+					break;
+				}
+				i += 4;
+				if (cp >= 0xd800 && cp <= 0xdbff && i + 6 <= raw.len &&
+				    raw.ptr[i] == '\\' && raw.ptr[i + 1] == 'u') {
+					unsigned int lo;
+
+					if (!ga_json_hex4(raw.ptr + i + 2, &lo) &&
+					    lo >= 0xdc00 && lo <= 0xdfff) {
+						cp = 0x10000 + ((cp - 0xd800) << 10) +
+						     (lo - 0xdc00);
+						i += 6;
+					}
+				}
+				if (cp >= 0xd800 && cp <= 0xdfff) {
+					cp = 0xfffd; /* validated input never has these */
+				}
+				break;
+			default: cp = (unsigned char)e; break;
+			}
+			if (!ga_json_put(out, size, &o, cp)) {
+				break;
+			}
+			continue;
+		}
+		{
+			size_t n = ga_utf8_seq((const unsigned char *)raw.ptr + i,
+					       raw.len - i);
+
+			if (n == 0) {
+				n = 1; /* not validated input: keep going */
+			}
+			if (o + n >= size) {
+				break;
+			}
+			memcpy(out + o, raw.ptr + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+bool ga_json_str_ieq(struct ga_span raw, const char *lit)
+{
+	char buf[64];
+	size_t n;
+
+	if (raw.len == 0 || !memchr(raw.ptr, '\\', raw.len)) {
+		return ga_span_ieq_str(raw, lit);
+	}
+	if (strlen(lit) >= sizeof(buf)) {
+		return false;
+	}
+	n = ga_json_str_decode(raw, buf, sizeof(buf));
+	return ga_span_ieq_str(ga_span_make(buf, n), lit);
+}
