@@ -20,6 +20,7 @@
 #include "log.h"
 #include "loop.h"
 #include "server.h"
+#include "store.h"
 #include "tls.h"
 #include "webhook.h"
 
@@ -42,6 +43,12 @@ struct ga_daemon {
 	struct ga_webhook webhook;
 	struct ga_server server;
 	struct ga_ctl ctl;
+	struct ga_store store;
+	/* dedupe ring of (id, source) keys; the journal rebuilds it at start */
+	uint64_t *seen;
+	unsigned int seen_size;
+	unsigned int seen_head;
+	struct ga_msg scratch;
 	struct ga_timer drain;
 	uint64_t drain_deadline_ms;
 	uint64_t start_ms;
@@ -70,18 +77,47 @@ static void ga_daemon_print_err(void *arg, const char *line)
 
 /* ---- the sink: parsed events into the journal --------------------------- */
 
+static bool ga_daemon_seen(const struct ga_daemon *d, uint64_t key)
+{
+	for (unsigned int i = 0; i < d->seen_size; i++) {
+		if (d->seen[i] == key) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void ga_daemon_remember(struct ga_daemon *d, uint64_t key)
+{
+	d->seen[d->seen_head] = key;
+	d->seen_head = (d->seen_head + 1) % d->seen_size;
+}
+
 static void ga_daemon_sink_begin(void *arg)
 {
 	(void)arg;
 }
 
-static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
+/* Keep one event: dedupe, copy, store. */
+static int ga_daemon_keep(struct ga_daemon *d, const struct ga_event *ev)
 {
-	(void)arg;
-	if (ev->cls == GA_CLASS_IGNORED) {
+	if (ev->cls == GA_CLASS_IGNORED && !d->conf->journal.keep_ignored) {
 		return GA_SINK_IGNORED;
 	}
-	return GA_SINK_ACCEPTED;
+	if (ga_daemon_seen(d, ga_event_key(ev->id, ev->source))) {
+		return GA_SINK_DUPLICATE;
+	}
+	if (ga_eventgrid_to_msg(ev, (int64_t)time(NULL), &d->scratch)) {
+		return GA_SINK_IGNORED;
+	}
+	ga_daemon_remember(d, d->scratch.key);
+	(void)ga_store_add(&d->store, &d->scratch, ev->edit);
+	return ev->cls == GA_CLASS_IGNORED ? GA_SINK_IGNORED : GA_SINK_ACCEPTED;
+}
+
+static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
+{
+	return ga_daemon_keep(arg, ev);
 }
 
 static bool ga_daemon_sink_end(void *arg, bool ok)
@@ -136,10 +172,83 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "events.rejected: %lu\n", ws->rejected);
 	ga_ctl_printf(o, "webhook.unauthorized: %lu\n", ws->unauthorized);
 	ga_ctl_printf(o, "webhook.validations: %lu\n", ws->validations);
+	ga_ctl_printf(o, "unacked: %u\n", ga_store_unacked(&d->store));
 	ga_ctl_printf(o, "webhook.unavailable: %lu\n", ws->unavailable);
 	ga_ctl_printf(o, "config.reloads: %lu\n", d->reloads);
 	ga_ctl_printf(o, "pull.state: %s\n",
 		      d->conf->pull.endpoint[0] ? "not built yet" : "off");
+	return 0;
+}
+
+static void ga_daemon_msg_line(struct ga_ctl_out *o, const struct ga_msg *m)
+{
+	char when[32];
+	struct tm tm;
+	time_t t = (time_t)m->time;
+	const char *who = m->from[0] ? m->from : m->sender;
+
+	if (m->cls == GA_CLASS_SMS_FAILED || m->cls == GA_CLASS_SMS_DELIVERED) {
+		who = m->to;
+	} else if (m->sender[0]) {
+		who = m->sender;
+	}
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	ga_ctl_printf(o, "%u %s %s%s %s ", m->seq, when,
+		      ga_class_name((enum ga_class)m->cls),
+		      m->acked ? "" : "*", who[0] ? who : "-");
+	if (m->cls == GA_CLASS_SMS_FAILED) {
+		ga_ctl_printf(o, "%s%s%s%s%s%s", m->status_unknown ? "UNKNOWN " : "FAILED ",
+			      m->status, m->details[0] ? ": " : "", m->details,
+			      m->text[0] ? " " : "", m->text);
+	} else {
+		/* one line per message: newlines in a text become spaces */
+		for (const char *p = m->text; *p; p++) {
+			ga_ctl_write(o, (*p == '\n' || *p == '\r') ? " " : p, 1);
+		}
+	}
+	ga_ctl_write(o, "\n", 1);
+}
+
+static int ga_cmd_messages(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+	uint64_t n = GA_STORE_MAX;
+
+	if (args.len && (ga_span_to_u64(args, GA_STORE_MAX, &n) || n == 0)) {
+		ga_ctl_printf(o, "usage: messages [N], N from 1 to %u\n",
+			      GA_STORE_MAX);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		const struct ga_msg *m = ga_store_nth(&d->store, i);
+
+		if (!m) {
+			break;
+		}
+		ga_daemon_msg_line(o, m);
+	}
+	return 0;
+}
+
+static int ga_cmd_ack(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+	uint64_t seq;
+
+	if (args.len == 0 || ga_span_eq(args, GA_SPAN_LIT("all"))) {
+		unsigned int n = ga_store_ack_all(&d->store);
+
+		ga_ctl_printf(o, "acknowledged %u\n", n);
+		return 0;
+	}
+	if (ga_span_to_u64(args, UINT32_MAX, &seq) ||
+	    ga_store_ack(&d->store, (uint32_t)seq)) {
+		ga_ctl_printf(o, "no message with seq %.*s (see: messages)\n",
+			      (int)(args.len > 20 ? 20 : args.len), args.ptr);
+		return -ENOENT;
+	}
+	ga_ctl_printf(o, "acknowledged 1\n");
 	return 0;
 }
 
@@ -172,6 +281,10 @@ static int ga_cmd_help(void *arg, struct ga_span args, struct ga_ctl_out *o);
 static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "status", "status", "counters and state, one key: value per line",
 	  ga_cmd_status },
+	{ "messages", "messages [N]", "newest first: seq time class from/sender text",
+	  ga_cmd_messages },
+	{ "ack", "ack [all|SEQ]", "acknowledge; alarms of acknowledged events stop",
+	  ga_cmd_ack },
 	{ "log", "log [N]", "the last N log lines (default 20)", ga_cmd_log },
 	{ "reload", "reload", "re-read the config file and certificates",
 	  ga_cmd_reload },
@@ -325,6 +438,12 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		ga_log(LOG_NOTICE, "certificate %s %s", d->conf->server.cert,
 		       ga_tls_server_fingerprint(d->tls));
 	}
+	ga_store_init(&d->store);
+	d->seen_size = d->conf->journal.dedupe;
+	d->seen = calloc(d->seen_size, sizeof(*d->seen)); /* setup-only */
+	if (!d->seen) {
+		goto fail;
+	}
 	ga_eventgrid_init(&d->eg);
 	ga_webhook_init(&d->webhook, d->conf, &d->eg, &ga_daemon_sink, d);
 	err = ga_server_setup(&d->server, &d->loop, d->conf, d->tls,
@@ -377,6 +496,7 @@ void ga_daemon_free(struct ga_daemon *d)
 	ga_server_close(&d->server);
 	ga_tls_server_free(d->tls);
 	ga_loop_free(&d->loop);
+	free(d->seen);
 	free(d);
 }
 
