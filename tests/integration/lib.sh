@@ -119,14 +119,14 @@ ga_start() {
 	return 1
 }
 
-# ga_stop - SIGTERM and wait; prints the exit status.
+# ga_stop - SIGTERM and wait; the exit status is left in GA_RC (not in a
+# subshell: only this shell can wait for the daemon).
 ga_stop() {
-	local rc=0
+	GA_RC=0
 	[ -n "$GA_PID" ] || return 0
 	kill -TERM "$GA_PID" 2>/dev/null
-	wait "$GA_PID" 2>/dev/null || rc=$?
+	wait "$GA_PID" 2>/dev/null || GA_RC=$?
 	GA_PID=
-	echo "$rc"
 }
 
 ga_ctl() { "$GA_CTL_BIN" -s "$GA_TMP/ctl.sock" "$@"; }

@@ -179,6 +179,6 @@ check_match "status: events.rejected counts 400/413 requests" \
 	'events.rejected: [5-9]' "$st"
 check_match "status: tls.handshakes" 'tls.handshakes: [1-9]' "$st"
 
-rc=$(ga_stop)
-check "SIGTERM: exit status 0" 0 "$rc"
+ga_stop
+check "SIGTERM: exit status 0" 0 "$GA_RC"
 ga_done
