@@ -17,6 +17,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "eventgrid.h"
+#include "journal.h"
 #include "log.h"
 #include "loop.h"
 #include "server.h"
@@ -44,10 +45,9 @@ struct ga_daemon {
 	struct ga_server server;
 	struct ga_ctl ctl;
 	struct ga_store store;
-	/* dedupe ring of (id, source) keys; the journal rebuilds it at start */
-	uint64_t *seen;
-	unsigned int seen_size;
-	unsigned int seen_head;
+	struct ga_journal journal;
+	struct ga_journal_mark mark;
+	unsigned int batch_appended;
 	struct ga_msg scratch;
 	struct ga_timer drain;
 	uint64_t drain_deadline_ms;
@@ -77,54 +77,77 @@ static void ga_daemon_print_err(void *arg, const char *line)
 
 /* ---- the sink: parsed events into the journal --------------------------- */
 
-static bool ga_daemon_seen(const struct ga_daemon *d, uint64_t key)
+/* Durable records reach the store (and the display) only from here. */
+static void ga_daemon_apply_event(void *arg, const struct ga_msg *m, bool replay)
 {
-	for (unsigned int i = 0; i < d->seen_size; i++) {
-		if (d->seen[i] == key) {
-			return true;
-		}
-	}
-	return false;
+	struct ga_daemon *d = arg;
+
+	(void)replay;
+	(void)ga_store_add(&d->store, m, m->edit);
 }
 
-static void ga_daemon_remember(struct ga_daemon *d, uint64_t key)
+static void ga_daemon_apply_ack(void *arg, uint32_t seq, bool all, bool replay)
 {
-	d->seen[d->seen_head] = key;
-	d->seen_head = (d->seen_head + 1) % d->seen_size;
+	struct ga_daemon *d = arg;
+
+	(void)replay;
+	if (all) {
+		for (unsigned int i = 0;; i++) {
+			const struct ga_msg *m = ga_store_nth(&d->store, i);
+
+			if (!m) {
+				break;
+			}
+			if (m->seq <= seq) {
+				(void)ga_store_ack(&d->store, m->seq);
+			}
+		}
+	} else {
+		(void)ga_store_ack(&d->store, seq);
+	}
 }
 
 static void ga_daemon_sink_begin(void *arg)
 {
-	(void)arg;
+	struct ga_daemon *d = arg;
+
+	d->mark = ga_journal_mark(&d->journal);
+	d->batch_appended = 0;
 }
 
-/* Keep one event: dedupe, copy, store. */
-static int ga_daemon_keep(struct ga_daemon *d, const struct ga_event *ev)
+/* One parsed event: dedupe, then append to the journal (not yet durable:
+ * the server's commit hook fsyncs before answering). */
+static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
 {
+	struct ga_daemon *d = arg;
+	int err;
+
 	if (ev->cls == GA_CLASS_IGNORED && !d->conf->journal.keep_ignored) {
 		return GA_SINK_IGNORED;
 	}
-	if (ga_daemon_seen(d, ga_event_key(ev->id, ev->source))) {
+	if (ga_journal_seen(&d->journal, ga_event_key(ev->id, ev->source))) {
 		return GA_SINK_DUPLICATE;
 	}
 	if (ga_eventgrid_to_msg(ev, (int64_t)time(NULL), &d->scratch)) {
 		return GA_SINK_IGNORED;
 	}
-	ga_daemon_remember(d, d->scratch.key);
-	(void)ga_store_add(&d->store, &d->scratch, ev->edit);
+	err = ga_journal_append(&d->journal, &d->scratch);
+	if (err) {
+		return err;
+	}
+	d->batch_appended++;
 	return ev->cls == GA_CLASS_IGNORED ? GA_SINK_IGNORED : GA_SINK_ACCEPTED;
-}
-
-static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
-{
-	return ga_daemon_keep(arg, ev);
 }
 
 static bool ga_daemon_sink_end(void *arg, bool ok)
 {
-	(void)arg;
-	(void)ok;
-	return false;
+	struct ga_daemon *d = arg;
+
+	if (!ok) {
+		ga_journal_rollback(&d->journal, &d->mark);
+		return false;
+	}
+	return d->batch_appended > 0;
 }
 
 static const struct ga_sink_ops ga_daemon_sink = {
@@ -133,10 +156,12 @@ static const struct ga_sink_ops ga_daemon_sink = {
 	.end = ga_daemon_sink_end,
 };
 
+/* The group commit: one fsync for every request of this loop iteration. */
 static int ga_daemon_commit(void *arg)
 {
-	(void)arg;
-	return 0;
+	struct ga_daemon *d = arg;
+
+	return ga_journal_sync(&d->journal);
 }
 
 /* ---- ctl commands ------------------------------------------------------ */
@@ -173,6 +198,17 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "webhook.unauthorized: %lu\n", ws->unauthorized);
 	ga_ctl_printf(o, "webhook.validations: %lu\n", ws->validations);
 	ga_ctl_printf(o, "unacked: %u\n", ga_store_unacked(&d->store));
+	ga_ctl_printf(o, "journal.records: %lu\n", d->journal.stats.records);
+	ga_ctl_printf(o, "journal.bytes: %llu\n",
+		      (unsigned long long)d->journal.stats.bytes);
+	ga_ctl_printf(o, "journal.syncs: %lu\n", d->journal.stats.syncs);
+	ga_ctl_printf(o, "journal.sync_failures: %lu\n",
+		      d->journal.stats.sync_failures);
+	ga_ctl_printf(o, "journal.compactions: %lu\n",
+		      d->journal.stats.compactions);
+	ga_ctl_printf(o, "journal.state: %s\n",
+		      d->journal.full ? "full (unacknowledged events exceed max_bytes)"
+		      : d->journal.failing ? "failing" : "ok");
 	ga_ctl_printf(o, "webhook.unavailable: %lu\n", ws->unavailable);
 	ga_ctl_printf(o, "config.reloads: %lu\n", d->reloads);
 	ga_ctl_printf(o, "pull.state: %s\n",
@@ -234,21 +270,31 @@ static int ga_cmd_messages(void *arg, struct ga_span args, struct ga_ctl_out *o)
 static int ga_cmd_ack(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
 	struct ga_daemon *d = arg;
+	unsigned int before = ga_store_unacked(&d->store);
 	uint64_t seq;
+	bool all = args.len == 0 || ga_span_eq(args, GA_SPAN_LIT("all"));
+	int err;
 
-	if (args.len == 0 || ga_span_eq(args, GA_SPAN_LIT("all"))) {
-		unsigned int n = ga_store_ack_all(&d->store);
-
-		ga_ctl_printf(o, "acknowledged %u\n", n);
-		return 0;
-	}
-	if (ga_span_to_u64(args, UINT32_MAX, &seq) ||
-	    ga_store_ack(&d->store, (uint32_t)seq)) {
+	if (!all && (ga_span_to_u64(args, UINT32_MAX, &seq) ||
+		     !ga_store_find(&d->store, (uint32_t)seq))) {
 		ga_ctl_printf(o, "no message with seq %.*s (see: messages)\n",
 			      (int)(args.len > 20 ? 20 : args.len), args.ptr);
 		return -ENOENT;
 	}
-	ga_ctl_printf(o, "acknowledged 1\n");
+	if (all) {
+		seq = d->journal.next_seq ? d->journal.next_seq - 1 : 0;
+	}
+	/* An ack is journaled and synced before it is reported, so it
+	 * survives a power cut like the event did. */
+	err = ga_journal_ack(&d->journal, (uint32_t)seq, all);
+	if (!err) {
+		err = ga_journal_sync(&d->journal);
+	}
+	if (err) {
+		ga_ctl_printf(o, "journal: %s; not acknowledged\n", strerror(-err));
+		return err;
+	}
+	ga_ctl_printf(o, "acknowledged %u\n", before - ga_store_unacked(&d->store));
 	return 0;
 }
 
@@ -407,6 +453,7 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	d->conf = &d->confs[0];
 	ga_loop_init(&d->loop);
 	ga_server_init(&d->server);
+	ga_journal_init(&d->journal);
 	ga_ctl_init(&d->ctl);
 	d->drain.cb = ga_daemon_drain_cb;
 
@@ -439,10 +486,19 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		       ga_tls_server_fingerprint(d->tls));
 	}
 	ga_store_init(&d->store);
-	d->seen_size = d->conf->journal.dedupe;
-	d->seen = calloc(d->seen_size, sizeof(*d->seen)); /* setup-only */
-	if (!d->seen) {
-		goto fail;
+	{
+		const struct ga_journal_apply apply = {
+			.event = ga_daemon_apply_event,
+			.ack = ga_daemon_apply_ack,
+			.arg = d,
+		};
+
+		err = ga_journal_open(&d->journal, d->conf, &apply);
+		if (err) {
+			ga_log(LOG_ERR, "not starting: journal %s: %s",
+			       d->conf->journal.path, strerror(-err));
+			goto fail;
+		}
 	}
 	ga_eventgrid_init(&d->eg);
 	ga_webhook_init(&d->webhook, d->conf, &d->eg, &ga_daemon_sink, d);
@@ -495,8 +551,8 @@ void ga_daemon_free(struct ga_daemon *d)
 	ga_ctl_close(&d->ctl);
 	ga_server_close(&d->server);
 	ga_tls_server_free(d->tls);
+	ga_journal_close(&d->journal);
 	ga_loop_free(&d->loop);
-	free(d->seen);
 	free(d);
 }
 

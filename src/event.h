@@ -75,6 +75,7 @@ struct ga_msg {
 	uint8_t cls;        /* enum ga_class */
 	bool acked;
 	bool status_unknown;
+	bool edit;          /* a chat edit: replaces the text of msgid */
 	int64_t time;       /* when received, unix seconds */
 	uint64_t key;       /* ga_event_key(id, source): dedupe */
 	char id[GA_MSG_ID_MAX];

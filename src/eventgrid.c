@@ -570,6 +570,7 @@ int ga_eventgrid_to_msg(const struct ga_event *ev, int64_t now,
 	m->cls = (uint8_t)ev->cls;
 	m->time = now;
 	m->status_unknown = ev->status_unknown;
+	m->edit = ev->edit;
 	m->key = ga_event_key(ev->id, ev->source);
 	ga_eg_copy(ev->id, m->id, sizeof(m->id));
 	ga_eg_copy(ev->source, m->source, sizeof(m->source));

@@ -1,0 +1,926 @@
+/* journal.c - see journal.h.
+ *
+ * File: a 16-byte header ("GRIDALRT", u32 version, u32 CRC of the first 12
+ * bytes), then records: u32 magic, u16 type, u16 zero, u32 payload length,
+ * u32 CRC-32C over type, length and payload, then the payload. Integers are
+ * little-endian on disk whatever the CPU.
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+
+#define GA_JOURNAL_MAGIC "GRIDALRT"
+#define GA_JOURNAL_VERSION 1u
+#define GA_JOURNAL_HDR 16u
+#define GA_JOURNAL_REC_MAGIC 0x4a524543u /* "CERJ" on disk */
+#define GA_JOURNAL_REC_HDR 16u
+
+enum {
+	GA_REC_EVENT = 1,
+	GA_REC_ACK = 2,
+	GA_REC_ACK_ALL = 3,
+	GA_REC_KEYS = 4,
+};
+
+/* ---- CRC-32C (Castagnoli), table-driven; polynomial 0x82F63B78 ---------- */
+
+static uint32_t ga_crc_table[256];
+
+static void ga_crc_init(void)
+{
+	if (ga_crc_table[1]) {
+		return;
+	}
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++) {
+			c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		}
+		ga_crc_table[i] = c;
+	}
+}
+
+static uint32_t ga_crc32c(uint32_t crc, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	crc = ~crc;
+	while (n--) {
+		crc = ga_crc_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);
+	}
+	return ~crc;
+}
+
+/* ---- little-endian helpers ------------------------------------------------ */
+
+static void ga_put16(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void ga_put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		p[i] = (unsigned char)(v >> (8 * i));
+	}
+}
+
+static void ga_put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++) {
+		p[i] = (unsigned char)(v >> (8 * i));
+	}
+}
+
+static uint32_t ga_get16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t ga_get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t ga_get64(const unsigned char *p)
+{
+	return (uint64_t)ga_get32(p) | (uint64_t)ga_get32(p + 4) << 32;
+}
+
+/* ---- serialisation of a ga_msg --------------------------------------------- */
+
+struct ga_jfield {
+	size_t off;
+	size_t size;
+};
+
+#define F(m) { offsetof(struct ga_msg, m), sizeof(((struct ga_msg *)0)->m) }
+static const struct ga_jfield ga_jfields[] = {
+	F(id), F(source), F(from), F(to), F(sender), F(status), F(details),
+	F(msgid), F(text),
+};
+
+/* seq, cls, flags, time, key, then each string as u16 length + bytes */
+static size_t ga_journal_encode(const struct ga_msg *m, unsigned char *p)
+{
+	size_t o = 0;
+
+	ga_put32(p + o, m->seq);
+	o += 4;
+	p[o++] = m->cls;
+	p[o++] = (unsigned char)((m->acked ? 1 : 0) | (m->status_unknown ? 2 : 0) |
+				 (m->edit ? 4 : 0));
+	ga_put64(p + o, (uint64_t)m->time);
+	o += 8;
+	ga_put64(p + o, m->key);
+	o += 8;
+	for (size_t i = 0; i < GA_ARRAY_SIZE(ga_jfields); i++) {
+		const char *s = (const char *)m + ga_jfields[i].off;
+		size_t n = strnlen(s, ga_jfields[i].size - 1);
+
+		ga_put16(p + o, (uint32_t)n);
+		o += 2;
+		memcpy(p + o, s, n);
+		o += n;
+	}
+	return o;
+}
+
+static int ga_journal_decode(const unsigned char *p, size_t len,
+			     struct ga_msg *m)
+{
+	size_t o = 22;
+
+	if (len < o) {
+		return -EINVAL;
+	}
+	memset(m, 0, offsetof(struct ga_msg, text));
+	m->seq = ga_get32(p);
+	m->cls = p[4];
+	m->acked = p[5] & 1;
+	m->status_unknown = (p[5] & 2) != 0;
+	m->edit = (p[5] & 4) != 0;
+	m->time = (int64_t)ga_get64(p + 6);
+	m->key = ga_get64(p + 14);
+	for (size_t i = 0; i < GA_ARRAY_SIZE(ga_jfields); i++) {
+		char *s = (char *)m + ga_jfields[i].off;
+		size_t n;
+
+		if (o + 2 > len) {
+			return -EINVAL;
+		}
+		n = ga_get16(p + o);
+		o += 2;
+		if (n >= ga_jfields[i].size || o + n > len) {
+			return -EINVAL;
+		}
+		memcpy(s, p + o, n);
+		s[n] = '\0';
+		o += n;
+	}
+	return o == len ? 0 : -EINVAL;
+}
+
+/* ---- low-level I/O ------------------------------------------------------------ */
+
+static void ga_journal_state(struct ga_journal *j, int err, const char *what)
+{
+	/* one log line per state change, not per request (STYLE rule 26) */
+	if (err && !j->failing) {
+		ga_log(LOG_ERR, "journal %s: %s: %s; answering 503 until it works",
+		       j->path, what, strerror(-err));
+		j->failing = true;
+	} else if (!err && j->failing) {
+		ga_log(LOG_NOTICE, "journal %s: writing again", j->path);
+		j->failing = false;
+	}
+}
+
+static int ga_journal_write_all(int fd, const void *buf, size_t len, off_t off)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, off);
+
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return -errno;
+		}
+		if (n == 0) {
+			return -EIO;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+static int ga_journal_fsync(struct ga_journal *j, int fd)
+{
+	if (j->no_fsync) {
+		return 0;
+	}
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
+static int ga_journal_flush(struct ga_journal *j)
+{
+	int err;
+
+	if (!j->wlen) {
+		return 0;
+	}
+	err = ga_journal_write_all(j->fd, j->wbuf, j->wlen, (off_t)j->written_off);
+	if (err) {
+		return err;
+	}
+	j->written_off += j->wlen;
+	j->wlen = 0;
+	return 0;
+}
+
+/* Queue one record; flushes the buffer when it would overflow. */
+static int ga_journal_put(struct ga_journal *j, unsigned int type,
+			  const unsigned char *payload, size_t len)
+{
+	unsigned char hdr[GA_JOURNAL_REC_HDR];
+	uint32_t crc;
+	int err;
+
+	if (j->wlen + GA_JOURNAL_REC_HDR + len > GA_JOURNAL_WBUF) {
+		err = ga_journal_flush(j);
+		if (err) {
+			return err;
+		}
+	}
+	ga_put32(hdr, GA_JOURNAL_REC_MAGIC);
+	ga_put16(hdr + 4, type);
+	ga_put16(hdr + 6, 0);
+	ga_put32(hdr + 8, (uint32_t)len);
+	crc = ga_crc32c(0, hdr + 4, 8);
+	crc = ga_crc32c(crc, payload, len);
+	ga_put32(hdr + 12, crc);
+	memcpy(j->wbuf + j->wlen, hdr, sizeof(hdr));
+	memcpy(j->wbuf + j->wlen + sizeof(hdr), payload, len);
+	j->wlen += sizeof(hdr) + len;
+	j->stats.records++;
+	return 0;
+}
+
+/* ---- dedupe ring ------------------------------------------------------------- */
+
+bool ga_journal_seen(const struct ga_journal *j, uint64_t key)
+{
+	/* A linear scan of 4096 keys is ~1 us; a hash index would cost RAM
+	 * on a 512 MB board for no visible gain at Event Grid's rates. */
+	for (unsigned int i = 0; i < j->nkeys; i++) {
+		if (j->keys[i] == key) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void ga_journal_remember(struct ga_journal *j, uint64_t key)
+{
+	j->keys[j->key_head] = key;
+	j->key_head = (j->key_head + 1) % j->nkeys;
+}
+
+/* ---- acks ---------------------------------------------------------------------- */
+
+static bool ga_journal_is_acked(const struct ga_journal *j, uint32_t seq)
+{
+	if (seq <= j->ack_all) {
+		return true;
+	}
+	for (unsigned int i = 0; i < j->nacks; i++) {
+		if (j->acks[i] == seq) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void ga_journal_note_ack(struct ga_journal *j, uint32_t seq, bool all)
+{
+	if (all) {
+		if (seq > j->ack_all) {
+			j->ack_all = seq;
+		}
+		/* drop single acks the watermark now covers */
+		for (unsigned int i = 0; i < j->nacks;) {
+			if (j->acks[i] <= j->ack_all) {
+				j->acks[i] = j->acks[--j->nacks];
+			} else {
+				i++;
+			}
+		}
+		return;
+	}
+	if (ga_journal_is_acked(j, seq)) {
+		return;
+	}
+	if (j->nacks < GA_JOURNAL_ACKS_MAX) {
+		j->acks[j->nacks++] = seq;
+	}
+	/* Past the limit the ack still holds in the file and the store; a
+	 * compaction keeps such an event as if unacknowledged: safe. */
+}
+
+/* ---- replay -------------------------------------------------------------------- */
+
+/* Read and check the record at @off; returns its total size, 0 at a clean
+ * end of file, or -EINVAL when it is torn or damaged. */
+static ssize_t ga_journal_read_rec(struct ga_journal *j, int fd, uint64_t off,
+				   uint64_t end, unsigned int *type,
+				   size_t *plen)
+{
+	unsigned char *r = (unsigned char *)j->rec;
+	uint32_t len, crc;
+	ssize_t n;
+
+	if (off == end) {
+		return 0;
+	}
+	if (end - off < GA_JOURNAL_REC_HDR) {
+		return -EINVAL;
+	}
+	n = pread(fd, r, GA_JOURNAL_REC_HDR, (off_t)off);
+	if (n != (ssize_t)GA_JOURNAL_REC_HDR ||
+	    ga_get32(r) != GA_JOURNAL_REC_MAGIC) {
+		return -EINVAL;
+	}
+	len = ga_get32(r + 8);
+	if (len > GA_JOURNAL_REC_MAX - GA_JOURNAL_REC_HDR ||
+	    end - off - GA_JOURNAL_REC_HDR < len) {
+		return -EINVAL;
+	}
+	n = pread(fd, r + GA_JOURNAL_REC_HDR, len, (off_t)(off + GA_JOURNAL_REC_HDR));
+	if (n != (ssize_t)len) {
+		return -EINVAL;
+	}
+	crc = ga_crc32c(0, r + 4, 8);
+	crc = ga_crc32c(crc, r + GA_JOURNAL_REC_HDR, len);
+	if (crc != ga_get32(r + 12)) {
+		return -EINVAL;
+	}
+	*type = ga_get16(r + 4);
+	*plen = len;
+	return (ssize_t)(GA_JOURNAL_REC_HDR + len);
+}
+
+/* Apply one intact record (replay, or after a sync). */
+static void ga_journal_apply_rec(struct ga_journal *j, unsigned int type,
+				 const unsigned char *p, size_t len, bool replay)
+{
+	struct ga_msg *m;
+
+	switch (type) {
+	case GA_REC_EVENT:
+		/* decode into the tail of the scratch record buffer's owner:
+		 * a ga_msg is ~2.7 KiB, kept static to spare the stack */
+		{
+			static struct ga_msg msg;
+
+			m = &msg;
+			if (ga_journal_decode(p, len, m)) {
+				return;
+			}
+		}
+		if (m->seq >= j->next_seq) {
+			j->next_seq = m->seq + 1;
+		}
+		if (replay) {
+			ga_journal_remember(j, m->key);
+		}
+		m->acked = ga_journal_is_acked(j, m->seq);
+		if (j->apply.event) {
+			j->apply.event(j->apply.arg, m, replay);
+		}
+		break;
+	case GA_REC_ACK:
+	case GA_REC_ACK_ALL:
+		if (len != 4) {
+			return;
+		}
+		ga_journal_note_ack(j, ga_get32(p), type == GA_REC_ACK_ALL);
+		if (j->apply.ack) {
+			j->apply.ack(j->apply.arg, ga_get32(p),
+				     type == GA_REC_ACK_ALL, replay);
+		}
+		break;
+	case GA_REC_KEYS:
+		for (size_t o = 0; o + 8 <= len; o += 8) {
+			ga_journal_remember(j, ga_get64(p + o));
+		}
+		if (len >= 4 && len % 8 == 4) { /* trailing next_seq */
+			uint32_t s = ga_get32(p + len - 4);
+
+			if (s > j->next_seq) {
+				j->next_seq = s;
+			}
+		}
+		break;
+	default:
+		break; /* a newer version's record: skip */
+	}
+}
+
+/* Find the next intact record after damage at @off: scan for the magic and
+ * accept it only when its CRC matches (a false match needs a 32-bit CRC
+ * collision). Returns its offset, or @end when there is none. */
+static uint64_t ga_journal_resync(struct ga_journal *j, int fd, uint64_t off,
+				  uint64_t end)
+{
+	unsigned char buf[4096];
+
+	for (uint64_t base = off + 1; base + GA_JOURNAL_REC_HDR <= end;) {
+		ssize_t n = pread(fd, buf, sizeof(buf), (off_t)base);
+
+		if (n < 4) {
+			break;
+		}
+		for (ssize_t i = 0; i + 4 <= n; i++) {
+			unsigned int type;
+			size_t plen;
+
+			if (ga_get32(buf + i) != GA_JOURNAL_REC_MAGIC) {
+				continue;
+			}
+			if (ga_journal_read_rec(j, fd, base + (uint64_t)i, end,
+						&type, &plen) > 0) {
+				return base + (uint64_t)i;
+			}
+		}
+		base += (uint64_t)n - 3;
+	}
+	return end;
+}
+
+static int ga_journal_replay(struct ga_journal *j, uint64_t end)
+{
+	uint64_t off = GA_JOURNAL_HDR;
+
+	while (off < end) {
+		unsigned int type;
+		size_t plen;
+		ssize_t n = ga_journal_read_rec(j, j->fd, off, end, &type, &plen);
+
+		if (n > 0) {
+			ga_journal_apply_rec(j, type, (unsigned char *)j->rec +
+					     GA_JOURNAL_REC_HDR, plen, true);
+			j->stats.records++;
+			off += (uint64_t)n;
+			continue;
+		}
+		if (n == 0) {
+			break;
+		}
+		{
+			uint64_t next = ga_journal_resync(j, j->fd, off, end);
+
+			if (next >= end) {
+				/* a torn tail: the crash hit mid-append, and
+				 * that request never got its 200 */
+				ga_log(LOG_WARNING, "journal %s: cut %llu bytes of "
+				       "torn or damaged tail at offset %llu",
+				       j->path, (unsigned long long)(end - off),
+				       (unsigned long long)off);
+				j->stats.truncated += end - off;
+				break;
+			}
+			ga_log(LOG_WARNING, "journal %s: skipped %llu damaged "
+			       "bytes at offset %llu", j->path,
+			       (unsigned long long)(next - off),
+			       (unsigned long long)off);
+			j->stats.truncated += next - off;
+			off = next;
+		}
+	}
+	if (off < end) { /* cut the torn tail for good */
+		if (ftruncate(j->fd, (off_t)off) < 0) {
+			return -errno;
+		}
+		end = off;
+		if (ga_journal_fsync(j, j->fd) < 0) {
+			return -EIO;
+		}
+	}
+	j->written_off = j->synced_off = end;
+	j->stats.bytes = end;
+	return 0;
+}
+
+/* ---- open / close --------------------------------------------------------------- */
+
+void ga_journal_init(struct ga_journal *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	j->dirfd = -1;
+	j->next_seq = 1;
+}
+
+static int ga_journal_mkdirs(const char *dir)
+{
+	char tmp[256];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(tmp)) {
+		return -ENAMETOOLONG;
+	}
+	memcpy(tmp, dir, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(tmp, 0700) < 0 && errno != EEXIST) {
+				return -errno;
+			}
+			*p = '/';
+		}
+	}
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST) {
+		return -errno;
+	}
+	return 0;
+}
+
+static int ga_journal_write_header(struct ga_journal *j, int fd)
+{
+	unsigned char h[GA_JOURNAL_HDR];
+
+	memcpy(h, GA_JOURNAL_MAGIC, 8);
+	ga_put32(h + 8, GA_JOURNAL_VERSION);
+	ga_put32(h + 12, ga_crc32c(0, h, 12));
+	(void)j;
+	return ga_journal_write_all(fd, h, sizeof(h), 0);
+}
+
+int ga_journal_open(struct ga_journal *j, const struct ga_conf *conf,
+		    const struct ga_journal_apply *apply)
+{
+	char dir[256];
+	char *slash;
+	struct stat st;
+	const char *nofsync = getenv("GRIDALERT_BENCH_NO_FSYNC");
+	int err;
+
+	ga_crc_init();
+	snprintf(j->path, sizeof(j->path), "%s", conf->journal.path);
+	j->max_bytes = conf->journal.max_bytes;
+	j->apply = *apply;
+	j->no_fsync = nofsync && strcmp(nofsync, "1") == 0;
+	if (j->no_fsync) {
+		ga_log(LOG_WARNING, "journal: GRIDALERT_BENCH_NO_FSYNC=1: fsync "
+		       "disabled; a 200 is NOT durable (benchmark only)");
+	}
+	j->nkeys = conf->journal.dedupe;
+	j->keys = calloc(j->nkeys, sizeof(*j->keys)); /* setup-only */
+	j->wbuf = malloc(GA_JOURNAL_WBUF); /* setup-only */
+	j->rec = malloc(GA_JOURNAL_REC_MAX); /* setup-only */
+	if (!j->keys || !j->wbuf || !j->rec) {
+		return -ENOMEM;
+	}
+	snprintf(dir, sizeof(dir), "%s", j->path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+	} else {
+		snprintf(dir, sizeof(dir), slash ? "/" : ".");
+	}
+	err = ga_journal_mkdirs(dir);
+	if (err) {
+		ga_log(LOG_ERR, "journal directory %s: %s", dir, strerror(-err));
+		return err;
+	}
+	j->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (j->dirfd < 0) {
+		return -errno;
+	}
+	j->fd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (j->fd < 0) {
+		err = -errno;
+		ga_log(LOG_ERR, "journal %s: %s", j->path, strerror(errno));
+		return err;
+	}
+	if (fstat(j->fd, &st) < 0) {
+		return -errno;
+	}
+	if (st.st_size < (off_t)GA_JOURNAL_HDR) {
+		/* new (or a crash before the header was durable) */
+		if (ftruncate(j->fd, 0) < 0 ||
+		    (err = ga_journal_write_header(j, j->fd)) != 0 ||
+		    (err = ga_journal_fsync(j, j->fd)) != 0 ||
+		    (err = ga_journal_fsync(j, j->dirfd)) != 0) {
+			err = err ? err : -errno;
+			ga_log(LOG_ERR, "journal %s: cannot create: %s", j->path,
+			       strerror(-err));
+			return err;
+		}
+		j->written_off = j->synced_off = GA_JOURNAL_HDR;
+		j->stats.bytes = GA_JOURNAL_HDR;
+		ga_log(LOG_NOTICE, "journal %s: created", j->path);
+	} else {
+		unsigned char h[GA_JOURNAL_HDR];
+
+		if (pread(j->fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+		    memcmp(h, GA_JOURNAL_MAGIC, 8) != 0 ||
+		    ga_get32(h + 12) != ga_crc32c(0, h, 12)) {
+			ga_log(LOG_ERR, "journal %s: not a gridalert journal "
+			       "(bad header); move it away to start a new one",
+			       j->path);
+			return -EINVAL;
+		}
+		if (ga_get32(h + 8) != GA_JOURNAL_VERSION) {
+			ga_log(LOG_ERR, "journal %s: version %u, this build "
+			       "reads %u", j->path, ga_get32(h + 8),
+			       GA_JOURNAL_VERSION);
+			return -EINVAL;
+		}
+		err = ga_journal_replay(j, (uint64_t)st.st_size);
+		if (err) {
+			return err;
+		}
+		ga_log(LOG_NOTICE, "journal %s: replayed %lu records, %llu bytes",
+		       j->path, j->stats.records,
+		       (unsigned long long)j->stats.bytes);
+	}
+	j->synced_seq = j->next_seq;
+	j->key_head_synced = j->key_head;
+	j->records_synced = (unsigned int)j->stats.records;
+	return 0;
+}
+
+void ga_journal_close(struct ga_journal *j)
+{
+	if (j->fd >= 0) {
+		if (ga_journal_pending(j) && ga_journal_sync(j)) {
+			ga_log(LOG_ERR, "journal %s: final sync failed", j->path);
+		}
+		close(j->fd);
+		j->fd = -1;
+	}
+	if (j->dirfd >= 0) {
+		close(j->dirfd);
+		j->dirfd = -1;
+	}
+	free(j->keys);
+	free(j->wbuf);
+	free(j->rec);
+	j->keys = NULL;
+	j->wbuf = NULL;
+	j->rec = NULL;
+}
+
+/* ---- append / rollback / sync ------------------------------------------------- */
+
+int ga_journal_append(struct ga_journal *j, struct ga_msg *m)
+{
+	unsigned char *p = (unsigned char *)j->rec;
+	size_t len;
+	int err;
+
+	if (j->full) {
+		return -ENOSPC;
+	}
+	m->seq = j->next_seq;
+	len = ga_journal_encode(m, p);
+	err = ga_journal_put(j, GA_REC_EVENT, p, len);
+	if (err) {
+		ga_journal_state(j, err, "write");
+		return err;
+	}
+	j->next_seq++;
+	ga_journal_remember(j, m->key);
+	return 0;
+}
+
+int ga_journal_ack(struct ga_journal *j, uint32_t seq, bool all)
+{
+	unsigned char p[4];
+	int err;
+
+	ga_put32(p, seq);
+	err = ga_journal_put(j, all ? GA_REC_ACK_ALL : GA_REC_ACK, p, sizeof(p));
+	if (err) {
+		ga_journal_state(j, err, "write");
+	}
+	return err;
+}
+
+struct ga_journal_mark ga_journal_mark(const struct ga_journal *j)
+{
+	struct ga_journal_mark mk = {
+		.off = j->written_off + j->wlen,
+		.seq = j->next_seq,
+		.key_head = j->key_head,
+		.records = j->stats.records,
+	};
+
+	return mk;
+}
+
+void ga_journal_rollback(struct ga_journal *j, const struct ga_journal_mark *mk)
+{
+	if (mk->off >= j->written_off) {
+		j->wlen = (size_t)(mk->off - j->written_off);
+	} else {
+		/* part of the batch already reached the file: cut it */
+		j->wlen = 0;
+		if (ftruncate(j->fd, (off_t)mk->off) == 0) {
+			j->written_off = mk->off;
+		}
+	}
+	/* Keys the batch added are forgotten; keys they pushed out of the
+	 * ring stay forgotten (an older duplicate may then be accepted
+	 * twice: at-least-once allows it, silence does not). */
+	for (unsigned int h = mk->key_head; h != j->key_head;
+	     h = (h + 1) % j->nkeys) {
+		j->keys[h] = 0;
+	}
+	j->key_head = mk->key_head;
+	j->next_seq = mk->seq;
+	j->stats.records = mk->records;
+}
+
+bool ga_journal_pending(const struct ga_journal *j)
+{
+	return j->wlen > 0 || j->written_off > j->synced_off;
+}
+
+static int ga_journal_compact(struct ga_journal *j);
+
+/* After a durable sync: hand the new records to the store/alerts. */
+static void ga_journal_apply_range(struct ga_journal *j, uint64_t from,
+				   uint64_t to)
+{
+	while (from < to) {
+		unsigned int type;
+		size_t plen;
+		ssize_t n = ga_journal_read_rec(j, j->fd, from, to, &type, &plen);
+
+		if (n <= 0) {
+			break;
+		}
+		ga_journal_apply_rec(j, type, (unsigned char *)j->rec +
+				     GA_JOURNAL_REC_HDR, plen, false);
+		from += (uint64_t)n;
+	}
+}
+
+int ga_journal_sync(struct ga_journal *j)
+{
+	uint64_t from = j->synced_off;
+	int err;
+
+	if (!ga_journal_pending(j)) {
+		return 0;
+	}
+	err = ga_journal_flush(j);
+	if (!err) {
+		err = ga_journal_fsync(j, j->fd);
+	}
+	j->stats.syncs++;
+	if (err) {
+		/* Cut everything since the last good sync: those requests get
+		 * 503 and Event Grid sends them again. */
+		j->stats.sync_failures++;
+		ga_journal_state(j, err, j->wlen ? "write" : "fsync");
+		j->wlen = 0;
+		if (ftruncate(j->fd, (off_t)j->synced_off) == 0) {
+			j->written_off = j->synced_off;
+		}
+		for (unsigned int h = j->key_head_synced; h != j->key_head;
+		     h = (h + 1) % j->nkeys) {
+			j->keys[h] = 0;
+		}
+		j->key_head = j->key_head_synced;
+		j->next_seq = j->synced_seq;
+		j->stats.records = j->records_synced;
+		return err;
+	}
+	ga_journal_state(j, 0, NULL);
+	j->synced_off = j->written_off;
+	j->synced_seq = j->next_seq;
+	j->key_head_synced = j->key_head;
+	j->records_synced = (unsigned int)j->stats.records;
+	j->stats.bytes = j->synced_off;
+	ga_journal_apply_range(j, from, j->synced_off);
+	if (j->synced_off > j->max_bytes) {
+		(void)ga_journal_compact(j);
+	}
+	return 0;
+}
+
+/* ---- compaction ------------------------------------------------------------------ */
+
+/* Rewrite the live records into <path>.compact, fsync, rename over, fsync
+ * the directory. Live: the dedupe keys, every unacknowledged event. */
+static int ga_journal_compact(struct ga_journal *j)
+{
+	char tmp[sizeof(j->path) + 16];
+	uint64_t off = GA_JOURNAL_HDR, out = GA_JOURNAL_HDR, end = j->synced_off;
+	unsigned long records = 0;
+	int fd, err;
+
+	snprintf(tmp, sizeof(tmp), "%s.compact", j->path);
+	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		return -errno;
+	}
+	err = ga_journal_write_header(j, fd);
+	/* KEYS records (REC_MAX each): the dedupe ring plus next_seq, so
+	 * duplicates stay known and seq numbers never repeat. */
+	{
+		unsigned int per = (GA_JOURNAL_REC_MAX - GA_JOURNAL_REC_HDR - 4) / 8;
+		unsigned int h = j->key_head;
+
+		for (unsigned int k = 0; !err && k < j->nkeys; k += per) {
+			unsigned int cnt = j->nkeys - k < per ? j->nkeys - k : per;
+			unsigned char *p = (unsigned char *)j->wbuf;
+			unsigned char hdr[GA_JOURNAL_REC_HDR];
+			size_t plen = (size_t)cnt * 8 + 4;
+			uint32_t crc;
+
+			for (unsigned int q = 0; q < cnt; q++) {
+				ga_put64(p + 8 * q, j->keys[(h + k + q) % j->nkeys]);
+			}
+			ga_put32(p + plen - 4, j->next_seq);
+			ga_put32(hdr, GA_JOURNAL_REC_MAGIC);
+			ga_put16(hdr + 4, GA_REC_KEYS);
+			ga_put16(hdr + 6, 0);
+			ga_put32(hdr + 8, (uint32_t)plen);
+			crc = ga_crc32c(0, hdr + 4, 8);
+			crc = ga_crc32c(crc, p, plen);
+			ga_put32(hdr + 12, crc);
+			err = ga_journal_write_all(fd, hdr, sizeof(hdr), (off_t)out);
+			if (!err) {
+				err = ga_journal_write_all(fd, p, plen,
+							   (off_t)(out + sizeof(hdr)));
+			}
+			out += sizeof(hdr) + plen;
+			records++;
+		}
+	}
+	while (!err && off < end) {
+		unsigned int type;
+		size_t plen;
+		ssize_t n = ga_journal_read_rec(j, j->fd, off, end, &type, &plen);
+		const unsigned char *p = (unsigned char *)j->rec + GA_JOURNAL_REC_HDR;
+
+		if (n <= 0) {
+			break;
+		}
+		off += (uint64_t)n;
+		if (type != GA_REC_EVENT || plen < 5) {
+			continue;
+		}
+		if (ga_journal_is_acked(j, ga_get32(p))) {
+			continue;
+		}
+		switch (p[4]) { /* only what alarms or shows needs to live on */
+		case GA_CLASS_SMS:
+		case GA_CLASS_SMS_FAILED:
+		case GA_CLASS_CHAT:
+		case GA_CLASS_CHAT_THREAD:
+		case GA_CLASS_CHAT_MEMBER:
+			break;
+		default:
+			continue;
+		}
+		err = ga_journal_write_all(fd, j->rec, (size_t)n, (off_t)out);
+		out += (uint64_t)n;
+		records++;
+	}
+	if (!err) {
+		err = ga_journal_fsync(j, fd);
+	}
+	if (!err && rename(tmp, j->path) < 0) {
+		err = -errno;
+	}
+	if (!err) {
+		err = ga_journal_fsync(j, j->dirfd);
+	}
+	if (err) {
+		close(fd);
+		unlink(tmp);
+		ga_log(LOG_ERR, "journal %s: compaction failed: %s", j->path,
+		       strerror(-err));
+		return err;
+	}
+	close(j->fd);
+	j->fd = fd;
+	j->written_off = j->synced_off = out;
+	j->stats.bytes = out;
+	j->stats.records = records;
+	j->records_synced = (unsigned int)records;
+	j->stats.compactions++;
+	ga_log(LOG_NOTICE, "journal %s: compacted %llu -> %llu bytes", j->path,
+	       (unsigned long long)end, (unsigned long long)out);
+	/* unacknowledged events alone above the limit: refuse new ones (503)
+	 * rather than drop one; an ack + compaction frees room again */
+	j->full = out > j->max_bytes;
+	if (j->full) {
+		ga_log(LOG_ERR, "journal %s: %llu bytes of unacknowledged events "
+		       "exceed max_bytes; new events get 503 until some are "
+		       "acknowledged", j->path, (unsigned long long)out);
+	}
+	return 0;
+}
