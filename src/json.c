@@ -45,6 +45,32 @@ static size_t ga_utf8_seq(const unsigned char *p, size_t avail)
 	return 0;
 }
 
+size_t ga_utf8_decode(const char *p, size_t avail, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n = avail ? ga_utf8_seq(u, avail) : 0;
+
+	switch (n) {
+	case 1:
+		*cp = u[0];
+		break;
+	case 2:
+		*cp = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+		break;
+	case 3:
+		*cp = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
+		      (u[2] & 0x3f);
+		break;
+	case 4:
+		*cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
+		      (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+		break;
+	default:
+		return 0;
+	}
+	return n;
+}
+
 bool ga_utf8_valid(const char *p, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)p;

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common.h"
 
@@ -30,6 +31,8 @@ GA_MUST_CHECK int ga_json_check(struct ga_span s, struct ga_json_err *err);
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool ga_utf8_valid(const char *p, size_t len);
+/* Decode one code point at @p; returns its length, 0 when ill-formed. */
+size_t ga_utf8_decode(const char *p, size_t avail, uint32_t *cp);
 
 /* Decode the raw contents of a validated JSON string (escapes, \uXXXX
  * with surrogate pairs) into UTF-8 in @out, cut at a character boundary

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct ga_conf;
+struct ga_hd44780_model;
 
 struct ga_hd44780_bus_ops {
 	const char *name;  /* [lcd] driver value that selects this backend */
@@ -25,6 +26,11 @@ struct ga_hd44780_bus_ops {
 	int (*backlight)(void *priv, bool on);
 	/* Optional. Safe after a failed open, idempotent. */
 	void (*close)(void *priv);
+	/* Optional: a redraw is complete (term draws the panel). */
+	void (*flush)(void *priv);
+	/* Optional: the controller model behind sim/term, for read-back of
+	 * what a person would see (DESIGN §6 lcd.lineN). */
+	const struct ga_hd44780_model *(*model)(const void *priv);
 };
 
 extern const struct ga_hd44780_bus_ops ga_hd44780_bus_pcf8574;

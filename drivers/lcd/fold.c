@@ -1,0 +1,248 @@
+/* fold.c - see fold.h. Tables from the HD44780U datasheet's ROM code
+ * tables (A00: Table 4; A02: Table 5) as summarised in research
+ * embedded-anchors.md §2.2/§2.4.
+ */
+#include "fold.h"
+
+#include <string.h>
+
+#include "json.h"
+
+/* A00 glyphs above 0x7F that have a Unicode twin (datasheet Table 4). */
+static const struct {
+	uint32_t cp;
+	uint8_t code;
+} ga_a00_upper[] = {
+	{ 0x00a5, 0x5c }, /* ¥ sits where ASCII has the backslash */
+	{ 0x2192, 0x7e }, { 0x2190, 0x7f },
+	{ 0x00b7, 0xa5 }, { 0x3002, 0xa1 }, { 0x300c, 0xa2 }, { 0x300d, 0xa3 },
+	{ 0x3001, 0xa4 },
+	{ 0x03b1, 0xe0 }, { 0x00e4, 0xe1 }, { 0x03b2, 0xe2 }, { 0x00df, 0xe2 },
+	{ 0x03b5, 0xe3 }, { 0x03bc, 0xe4 }, { 0x00b5, 0xe4 }, { 0x03c3, 0xe5 },
+	{ 0x03c1, 0xe6 }, { 0x221a, 0xe8 }, { 0x00a2, 0xec }, { 0x00f1, 0xee },
+	{ 0x00f6, 0xef }, { 0x03b8, 0xf2 }, { 0x221e, 0xf3 }, { 0x03a9, 0xf4 },
+	{ 0x00fc, 0xf5 }, { 0x03a3, 0xf6 }, { 0x03c0, 0xf7 }, { 0x00f7, 0xfd },
+	{ 0x00b0, 0xdf }, { 0x2588, 0xff },
+};
+
+/* U+0100..U+017F (Latin Extended-A) to their base letter. */
+static const char ga_latin_ext_a[] =
+	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlL"
+	"lLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+/* U+00C0..U+00FF to their base letter(s); "" means "has its own rule". */
+static const char *const ga_latin1_letters[64] = {
+	"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I",
+	"I", "I", "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U",
+	"U", "Y", "Th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e",
+	"e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", ":",
+	"o", "u", "u", "u", "u", "y", "th", "y",
+};
+/* Greek U+0391..U+03A9 and U+03B1..U+03C9, transliterated. */
+static const char *const ga_greek[25] = {
+	"A", "B", "G", "D", "E", "Z", "I", "Th", "I", "K", "L", "M", "N", "X",
+	"O", "P", "R", "S", "S", "T", "Y", "F", "Ch", "Ps", "O",
+};
+/* Cyrillic U+0410..U+042F (lower case U+0430.. is +0x20), transliterated. */
+static const char *const ga_cyrillic[32] = {
+	"A", "B", "V", "G", "D", "E", "Zh", "Z", "I", "Y", "K", "L", "M", "N",
+	"O", "P", "R", "S", "T", "U", "F", "Kh", "Ts", "Ch", "Sh", "Sch", "\"",
+	"Y", "'", "E", "Yu", "Ya",
+};
+/* Typography with a plain-ASCII reading. */
+static const struct {
+	uint32_t cp;
+	const char *text;
+} ga_punct[] = {
+	{ 0x2018, "'" }, { 0x2019, "'" }, { 0x201a, "'" }, { 0x201b, "'" },
+	{ 0x201c, "\"" }, { 0x201d, "\"" }, { 0x201e, "\"" }, { 0x201f, "\"" },
+	{ 0x2026, "..." }, { 0x2010, "-" }, { 0x2011, "-" }, { 0x2012, "-" },
+	{ 0x2013, "-" }, { 0x2014, "-" }, { 0x2212, "-" }, { 0x00a0, " " },
+	{ 0x2022, "*" }, { 0x20ac, "EUR" }, { 0x00a3, "GBP" }, { 0x00a9, "(c)" },
+	{ 0x00ae, "(R)" }, { 0x2122, "TM" }, { 0x00d7, "x" }, { 0x00bd, "1/2" },
+	{ 0x00bc, "1/4" }, { 0x00be, "3/4" }, { 0x00b2, "2" }, { 0x00b3, "3" },
+	{ 0x00b9, "1" }, { 0x2190, "<-" }, { 0x2192, "->" }, { 0x00ab, "<<" },
+	{ 0x00bb, ">>" }, { 0x00a7, "S" }, { 0x00b0, "o" }, { 0x00a5, "Y" },
+	{ 0x0152, "OE" }, { 0x0153, "oe" }, { 0x0132, "IJ" }, { 0x0133, "ij" },
+	{ 0x3000, " " }, { 0x00ad, "" }, { 0x200b, "" }, { 0xfeff, "" },
+};
+
+static size_t ga_fold_put(uint8_t *out, size_t size, size_t o, const char *s)
+{
+	while (*s && o < size) {
+		out[o++] = (uint8_t)*s++;
+	}
+	return o;
+}
+
+/* Direct glyph in @rom, or -1. */
+static int ga_fold_direct(enum ga_rom rom, uint32_t cp)
+{
+	if (rom == GA_ROM_A00) {
+		if (cp >= 0x20 && cp <= 0x7d && cp != 0x5c) {
+			return (int)cp;
+		}
+		if (cp >= 0xff61 && cp <= 0xff9f) { /* half-width katakana */
+			return (int)(cp - 0xff61 + 0xa1);
+		}
+		for (size_t i = 0; i < sizeof(ga_a00_upper) / sizeof(ga_a00_upper[0]); i++) {
+			if (ga_a00_upper[i].cp == cp) {
+				return ga_a00_upper[i].code;
+			}
+		}
+		return -1;
+	}
+	if (cp >= 0x20 && cp <= 0x7e) {
+		return (int)cp;
+	}
+	/* A02's upper half follows Latin-1 (0xa0-0xfe); 0xff is the block */
+	if (cp >= 0xa1 && cp <= 0xfe) {
+		return (int)cp;
+	}
+	if (cp == 0x2588) {
+		return 0xff;
+	}
+	return -1;
+}
+
+/* A readable stand-in made of glyphs every ROM has, or NULL. */
+static const char *ga_fold_fallback(uint32_t cp, char one[2])
+{
+	for (size_t i = 0; i < sizeof(ga_punct) / sizeof(ga_punct[0]); i++) {
+		if (ga_punct[i].cp == cp) {
+			return ga_punct[i].text;
+		}
+	}
+	if (cp >= 0xc0 && cp <= 0xff) {
+		return ga_latin1_letters[cp - 0xc0];
+	}
+	if (cp >= 0x100 && cp <= 0x17f) {
+		one[0] = ga_latin_ext_a[cp - 0x100];
+		one[1] = '\0';
+		return one;
+	}
+	if (cp >= 0x391 && cp <= 0x3a9) {
+		return ga_greek[cp - 0x391];
+	}
+	if (cp >= 0x3b1 && cp <= 0x3c9) { /* lower case: same letters */
+		static char lower[4];
+		const char *u = ga_greek[cp - 0x3b1];
+
+		lower[0] = (char)(u[0] | 0x20);
+		lower[1] = u[1];
+		lower[2] = u[1] ? u[2] : '\0';
+		lower[3] = '\0';
+		return lower;
+	}
+	if (cp >= 0x410 && cp <= 0x44f) {
+		static char lower[4];
+		const char *u = ga_cyrillic[(cp - 0x410) & 0x1f];
+
+		if (cp < 0x430 || !(u[0] >= 'A' && u[0] <= 'Z')) {
+			return u;
+		}
+		lower[0] = (char)(u[0] | 0x20);
+		lower[1] = u[1];
+		lower[2] = u[1] ? u[2] : '\0';
+		lower[3] = '\0';
+		return lower;
+	}
+	if (cp == 0x401) {
+		return "Yo";
+	}
+	if (cp == 0x451) {
+		return "yo";
+	}
+	if (cp == 0x5c) {
+		return "/"; /* A00 has ¥ there; a slash reads better than ¥ */
+	}
+	if (cp == 0x7e) {
+		return "-";
+	}
+	return NULL;
+}
+
+size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
+	       size_t size)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len && o < size) {
+		uint32_t cp;
+		size_t n = ga_utf8_decode(utf8 + i, len - i, &cp);
+		const char *fb;
+		char one[2];
+		int d;
+
+		if (n == 0) { /* one placeholder per bad byte */
+			out[o++] = GA_FOLD_PLACEHOLDER;
+			i++;
+			continue;
+		}
+		i += n;
+		if (cp >= 0x300 && cp <= 0x36f) {
+			continue; /* combining marks: the base letter shows */
+		}
+		if (cp == '\n' || cp == '\r' || cp == '\t') {
+			out[o++] = ' ';
+			continue;
+		}
+		d = ga_fold_direct(rom, cp);
+		if (d >= 0) {
+			out[o++] = (uint8_t)d;
+			continue;
+		}
+		fb = ga_fold_fallback(cp, one);
+		if (fb) {
+			o = ga_fold_put(out, size, o, fb);
+			continue;
+		}
+		out[o++] = GA_FOLD_PLACEHOLDER;
+	}
+	return o;
+}
+
+const char *ga_fold_glyph(enum ga_rom rom, uint8_t code)
+{
+	static char buf[8];
+	uint32_t cp = 0;
+
+	if (code == 0xff) {
+		return "\xe2\x96\x88"; /* █ */
+	}
+	if (code >= 0x20 && code <= 0x7d && !(rom == GA_ROM_A00 && code == 0x5c)) {
+		buf[0] = (char)code;
+		buf[1] = '\0';
+		return buf;
+	}
+	if (rom == GA_ROM_A00) {
+		if (code >= 0xa1 && code <= 0xdf) {
+			cp = 0xff61 + (uint32_t)(code - 0xa1);
+		}
+		for (size_t i = 0; !cp && i < sizeof(ga_a00_upper) / sizeof(ga_a00_upper[0]); i++) {
+			if (ga_a00_upper[i].code == code) {
+				cp = ga_a00_upper[i].cp;
+			}
+		}
+	} else if (code == 0x7e) {
+		cp = '~';
+	} else if (code >= 0xa1) {
+		cp = code;
+	}
+	if (!cp) {
+		return code < 0x10 ? "\xe2\x96\xa1" : "?"; /* □ CGRAM, ? unknown */
+	}
+	if (cp < 0x80) {
+		buf[0] = (char)cp;
+		buf[1] = '\0';
+	} else if (cp < 0x800) {
+		buf[0] = (char)(0xc0 | cp >> 6);
+		buf[1] = (char)(0x80 | (cp & 0x3f));
+		buf[2] = '\0';
+	} else {
+		buf[0] = (char)(0xe0 | cp >> 12);
+		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		buf[2] = (char)(0x80 | (cp & 0x3f));
+		buf[3] = '\0';
+	}
+	return buf;
+}

@@ -1,0 +1,34 @@
+/* fold.h - UTF-8 text to HD44780 character ROM codes and back.
+ *
+ * The HD44780's character generator is a mask ROM: A00 (Japanese: ASCII
+ * with ¥ at 0x5C and →/← at 0x7E/0x7F, half-width katakana at 0xA1-0xDF,
+ * a few Greek and accented letters at 0xE0-0xFF) or A02 (European: ASCII
+ * plus a Latin-1-like upper half). Each code point becomes the ROM glyph,
+ * else a readable fallback (é → e, € → EUR, “” → ", … → ...), else ONE
+ * placeholder; never bytes of the UTF-8 sequence (research §2.2, §2.4).
+ */
+#ifndef GA_LCD_FOLD_H
+#define GA_LCD_FOLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ga_rom {
+	GA_ROM_A00,
+	GA_ROM_A02,
+};
+
+/* Shown for a character the ROM cannot show: the full block 0xFF exists
+ * in both ROMs and reads as "something was here". */
+#define GA_FOLD_PLACEHOLDER 0xff
+
+/* Fold @len bytes of UTF-8 into at most @size ROM codes; returns how many
+ * were written. Invalid UTF-8: one placeholder per bad byte. */
+size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
+	       size_t size);
+
+/* What a ROM code looks like, as UTF-8 (for reading a display back). */
+const char *ga_fold_glyph(enum ga_rom rom, uint8_t code);
+
+#endif /* GA_LCD_FOLD_H */
