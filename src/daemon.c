@@ -14,8 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alarm.h"
+#include "alert.h"
 #include "config.h"
 #include "ctl.h"
+#include "gpio.h"
+#include "lcd.h"
 #include "eventgrid.h"
 #include "journal.h"
 #include "log.h"
@@ -45,6 +49,10 @@ struct ga_daemon {
 	struct ga_server server;
 	struct ga_ctl ctl;
 	struct ga_store store;
+	struct ga_lcd lcd;
+	struct ga_gpio gpio;
+	struct ga_alarm alarm;
+	struct ga_alert alert;
 	struct ga_journal journal;
 	struct ga_journal_mark mark;
 	unsigned int batch_appended;
@@ -81,9 +89,13 @@ static void ga_daemon_print_err(void *arg, const char *line)
 static void ga_daemon_apply_event(void *arg, const struct ga_msg *m, bool replay)
 {
 	struct ga_daemon *d = arg;
+	const struct ga_msg *kept = ga_store_add(&d->store, m, m->edit);
 
-	(void)replay;
-	(void)ga_store_add(&d->store, m, m->edit);
+	if (kept) {
+		ga_alert_event(&d->alert, kept, replay);
+	} else if (!replay && m->cls == GA_CLASS_CHAT_DELETED) {
+		ga_alert_refresh(&d->alert); /* it may have been on screen */
+	}
 }
 
 static void ga_daemon_apply_ack(void *arg, uint32_t seq, bool all, bool replay)
@@ -105,6 +117,40 @@ static void ga_daemon_apply_ack(void *arg, uint32_t seq, bool all, bool replay)
 	} else {
 		(void)ga_store_ack(&d->store, seq);
 	}
+	if (!replay) {
+		ga_alert_refresh(&d->alert);
+	}
+}
+
+static void ga_daemon_show(void *arg, const struct ga_span *lines, unsigned int n)
+{
+	ga_lcd_show(arg, lines, n);
+}
+
+static void ga_daemon_gpio_set(void *arg, enum ga_output o, bool on)
+{
+	ga_gpio_set(arg, o, on);
+}
+
+static int ga_daemon_ack(struct ga_daemon *d, uint32_t seq, bool all)
+{
+	int err = ga_journal_ack(&d->journal, seq, all);
+
+	return err ? err : ga_journal_sync(&d->journal);
+}
+
+/* The acknowledge button: everything shown and alarmed is seen. */
+static void ga_daemon_press(void *arg)
+{
+	struct ga_daemon *d = arg;
+	int err;
+
+	if (!ga_store_unacked(&d->store)) {
+		return;
+	}
+	err = ga_daemon_ack(d, d->journal.next_seq - 1, true);
+	ga_log(err ? LOG_ERR : LOG_INFO, "ack button: %s",
+	       err ? strerror(-err) : "all acknowledged");
 }
 
 static void ga_daemon_sink_begin(void *arg)
@@ -211,6 +257,26 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 		      : d->journal.failing ? "failing" : "ok");
 	ga_ctl_printf(o, "webhook.unavailable: %lu\n", ws->unavailable);
 	ga_ctl_printf(o, "config.reloads: %lu\n", d->reloads);
+	ga_ctl_printf(o, "lcd.driver: %s\n", ga_lcd_driver(&d->lcd));
+	ga_ctl_printf(o, "lcd.state: %s\n", d->lcd.state);
+	for (unsigned int r = 0; r < d->lcd.rows; r++) {
+		char line[GA_LCD_COLS_MAX * 4 + 1];
+
+		ga_lcd_line(&d->lcd, r, line, sizeof(line));
+		ga_ctl_printf(o, "lcd.line%u: %s\n", r + 1, line);
+	}
+	ga_ctl_printf(o, "gpio.driver: %s\n", ga_gpio_driver(&d->gpio));
+	ga_ctl_printf(o, "gpio.state: %s\n", d->gpio.state);
+	for (int k = 0; k < GA_OUT__COUNT; k++) {
+		ga_ctl_printf(o, "gpio.%s: %d\n", ga_output_name((enum ga_output)k),
+			      d->gpio.level[k] ? 1 : 0);
+	}
+	ga_ctl_printf(o, "gpio.presses: %lu\n", d->gpio.presses);
+	for (int k = 0; k < GA_OUT__COUNT; k++) {
+		ga_ctl_printf(o, "alarm.%s: %s\n", ga_output_name((enum ga_output)k),
+			      ga_pattern_name(ga_alarm_pattern(&d->alarm,
+							       (enum ga_output)k)));
+	}
 	ga_ctl_printf(o, "pull.state: %s\n",
 		      d->conf->pull.endpoint[0] ? "not built yet" : "off");
 	return 0;
@@ -286,16 +352,143 @@ static int ga_cmd_ack(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	}
 	/* An ack is journaled and synced before it is reported, so it
 	 * survives a power cut like the event did. */
-	err = ga_journal_ack(&d->journal, (uint32_t)seq, all);
-	if (!err) {
-		err = ga_journal_sync(&d->journal);
-	}
+	err = ga_daemon_ack(d, (uint32_t)seq, all);
 	if (err) {
 		ga_ctl_printf(o, "journal: %s; not acknowledged\n", strerror(-err));
 		return err;
 	}
 	ga_ctl_printf(o, "acknowledged %u\n", before - ga_store_unacked(&d->store));
 	return 0;
+}
+
+static int ga_cmd_test_lcd(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	(void)args;
+	if (!d->lcd.bus) {
+		ga_ctl_printf(o, "no LCD configured ([lcd] driver = none)\n");
+		return -ENODEV;
+	}
+	ga_lcd_test_pattern(&d->lcd);
+	ga_ctl_printf(o, "test pattern sent to %s (%s)\n", ga_lcd_driver(&d->lcd),
+		      d->lcd.state);
+	return 0;
+}
+
+static int ga_cmd_test_alarm(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	if (ga_alert_test(&d->alert, args)) {
+		ga_ctl_printf(o, "usage: test alarm OUTPUT|CLASS (sms_led, fail_led, "
+			      "chat_led, buzzer; sms, sms_failed, chat, ...)\n");
+		return -ENOENT;
+	}
+	ga_ctl_printf(o, "running %.*s\n", (int)args.len, args.ptr);
+	return 0;
+}
+
+static int ga_cmd_sim_press(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+	int err = ga_gpio_sim_press(&d->gpio, args);
+
+	if (err == -EOPNOTSUPP) {
+		ga_ctl_printf(o, "sim press needs [gpio] driver = sim\n");
+	} else if (err) {
+		ga_ctl_printf(o, "no button '%.*s' (ack_button)\n",
+			      (int)(args.len > 32 ? 32 : args.len), args.ptr);
+	} else {
+		ga_ctl_printf(o, "pressed %.*s\n", (int)args.len, args.ptr);
+	}
+	return err;
+}
+
+/* JSON-escape @s into @out (bounded). */
+static void ga_daemon_json_str(struct ga_span s, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < s.len && o + 7 < size; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(out + o, size - o, "\\u%04x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* `inject CLASS [TEXT]`: an event through the same path as the network
+ * (webhook, parser, journal with fsync, alert), for an installation check. */
+static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	static char body[4096];
+	static char text[2048];
+	struct ga_daemon *d = arg;
+	struct ga_span cls = args, rest = GA_SPAN_NULL;
+	const char *sp = memchr(args.ptr, ' ', args.len);
+	struct ga_webhook_req req;
+	struct ga_webhook_resp resp;
+	char rbody[GA_CONN_BODY_MAX];
+	unsigned long long id = (unsigned long long)time(NULL) * 1000u +
+				d->journal.next_seq;
+	int n = -1, err;
+
+	if (args.len && sp) {
+		cls = ga_span_make(args.ptr, (size_t)(sp - args.ptr));
+		rest = ga_span_trim(ga_span_make(sp + 1, args.len - cls.len - 1));
+	}
+	ga_daemon_json_str(rest.len ? rest : GA_SPAN_LIT("gridalert test message"),
+			   text, sizeof(text));
+	if (ga_span_eq(cls, GA_SPAN_LIT("sms"))) {
+		n = snprintf(body, sizeof(body), "[{\"id\":\"inject-%llu\",\"topic\":"
+			     "\"gridalertctl\",\"subject\":\"/phonenumber/0\",\"eventType\":"
+			     "\"Microsoft.Communication.SMSReceived\",\"data\":{\"from\":"
+			     "\"+10000000000\",\"to\":\"+10000000001\",\"message\":\"%s\"}}]",
+			     id, text);
+	} else if (ga_span_eq(cls, GA_SPAN_LIT("sms_failed"))) {
+		n = snprintf(body, sizeof(body), "[{\"id\":\"inject-%llu\",\"topic\":"
+			     "\"gridalertctl\",\"subject\":\"/phonenumber/0\",\"eventType\":"
+			     "\"Microsoft.Communication.SMSDeliveryReportReceived\",\"data\":{"
+			     "\"from\":\"+10000000001\",\"to\":\"+10000000000\","
+			     "\"deliveryStatus\":\"Failed\",\"deliveryStatusDetails\":\"%s\"}}]",
+			     id, text);
+	} else if (ga_span_eq(cls, GA_SPAN_LIT("chat"))) {
+		n = snprintf(body, sizeof(body), "[{\"id\":\"inject-%llu\",\"topic\":"
+			     "\"gridalertctl\",\"subject\":\"thread/0\",\"eventType\":"
+			     "\"Microsoft.Communication.ChatMessageReceived\",\"data\":{"
+			     "\"senderDisplayName\":\"gridalertctl\",\"messageBody\":\"%s\","
+			     "\"messageId\":\"%llu\"}}]", id, text, id);
+	}
+	if (n < 0 || (size_t)n >= sizeof(body)) {
+		ga_ctl_printf(o, "usage: inject sms|sms_failed|chat [TEXT]\n");
+		return -EINVAL;
+	}
+	memset(&req, 0, sizeof(req));
+	req.method = GA_SPAN_LIT("POST");
+	req.path = ga_span_str(d->conf->webhook.path);
+	req.content_type = GA_SPAN_LIT("application/json");
+	req.key = ga_span_str(d->conf->webhook.secret);
+	req.body = ga_span_make(body, (size_t)n);
+	memset(&resp, 0, sizeof(resp));
+	resp.body = rbody;
+	resp.body_size = sizeof(rbody);
+	ga_webhook_handle(&d->webhook, &req, &resp);
+	if (resp.commit) {
+		err = ga_journal_sync(&d->journal);
+		if (err) {
+			ga_webhook_commit_failed(&d->webhook, &resp);
+		}
+	}
+	ga_ctl_printf(o, "%d %.*s\n", resp.status, (int)resp.body_len, resp.body);
+	return resp.status == 200 ? 0 : -EIO;
 }
 
 static int ga_cmd_log(void *arg, struct ga_span args, struct ga_ctl_out *o)
@@ -332,6 +525,13 @@ static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "ack", "ack [all|SEQ]", "acknowledge; alarms of acknowledged events stop",
 	  ga_cmd_ack },
 	{ "log", "log [N]", "the last N log lines (default 20)", ga_cmd_log },
+	{ "test lcd", "test lcd", "draw a test pattern on the LCD", ga_cmd_test_lcd },
+	{ "test alarm", "test alarm NAME", "run an output (sms_led, buzzer...) or "
+	  "a class's reaction (sms, sms_failed, chat...)", ga_cmd_test_alarm },
+	{ "inject", "inject CLASS [TEXT]", "feed a synthetic sms|sms_failed|chat "
+	  "event through the network path", ga_cmd_inject },
+	{ "sim press", "sim press BUTTON", "press a simulated input (ack_button; "
+	  "[gpio] driver = sim)", ga_cmd_sim_press },
 	{ "reload", "reload", "re-read the config file and certificates",
 	  ga_cmd_reload },
 	{ "help", "help", "this list", ga_cmd_help },
@@ -454,6 +654,8 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_loop_init(&d->loop);
 	ga_server_init(&d->server);
 	ga_journal_init(&d->journal);
+	ga_lcd_init(&d->lcd);
+	ga_gpio_init(&d->gpio);
 	ga_ctl_init(&d->ctl);
 	d->drain.cb = ga_daemon_drain_cb;
 
@@ -486,6 +688,17 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		       ga_tls_server_fingerprint(d->tls));
 	}
 	ga_store_init(&d->store);
+	err = ga_lcd_setup(&d->lcd, d->conf, &d->loop);
+	if (!err) {
+		err = ga_gpio_setup(&d->gpio, d->conf, &d->loop, ga_daemon_press, d);
+	}
+	if (err) {
+		ga_log(LOG_ERR, "not starting: lcd/gpio setup: %s", strerror(-err));
+		goto fail;
+	}
+	ga_alarm_setup(&d->alarm, &d->loop, ga_daemon_gpio_set, &d->gpio);
+	ga_alert_setup(&d->alert, d->conf, &d->loop, &d->store, &d->alarm,
+		       ga_daemon_show, &d->lcd);
 	{
 		const struct ga_journal_apply apply = {
 			.event = ga_daemon_apply_event,
@@ -499,6 +712,8 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 			       d->conf->journal.path, strerror(-err));
 			goto fail;
 		}
+		/* what was unacknowledged before the power cut shows again */
+		ga_alert_refresh(&d->alert);
 	}
 	ga_eventgrid_init(&d->eg);
 	ga_webhook_init(&d->webhook, d->conf, &d->eg, &ga_daemon_sink, d);
@@ -550,6 +765,12 @@ void ga_daemon_free(struct ga_daemon *d)
 	}
 	ga_ctl_close(&d->ctl);
 	ga_server_close(&d->server);
+	if (d->alert.loop) {
+		ga_alert_close(&d->alert);
+		ga_alarm_close(&d->alarm);
+	}
+	ga_gpio_close(&d->gpio);
+	ga_lcd_close(&d->lcd);
 	ga_tls_server_free(d->tls);
 	ga_journal_close(&d->journal);
 	ga_loop_free(&d->loop);

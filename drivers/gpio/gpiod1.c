@@ -1,0 +1,135 @@
+/* gpiod1.c - [gpio] driver = gpiod on libgpiod 1.6 (Debian 12). Chip by
+ * name, path, label or number (gpiod_chip_open_lookup), outputs requested
+ * for the daemon's whole life (research §3.3: lines are released on exit),
+ * the button as a rising-edge event line (logical: with active_low the
+ * kernel inverts, so a press to ground is a rising edge) with a pull-up
+ * when active_low. v1 has no debounce; gpio.c does it in software. */
+#include <errno.h>
+#include <gpiod.h>
+#include <string.h>
+
+#include "gpio.h"
+
+#define GA_GPIOD_CONSUMER "gridalertd"
+
+struct ga_gpiod1 {
+	struct gpiod_chip *chip;
+	struct gpiod_line *out[GA_OUT__COUNT];
+	struct gpiod_line *button;
+};
+
+static void ga_gpiod1_close(void *priv)
+{
+	struct ga_gpiod1 *p = priv;
+
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		if (p->out[o]) {
+			gpiod_line_release(p->out[o]);
+			p->out[o] = NULL;
+		}
+	}
+	if (p->button) {
+		gpiod_line_release(p->button);
+		p->button = NULL;
+	}
+	if (p->chip) {
+		gpiod_chip_close(p->chip);
+		p->chip = NULL;
+	}
+}
+
+static int ga_gpiod1_open(void *priv, const struct ga_conf *conf)
+{
+	struct ga_gpiod1 *p = priv;
+	int err;
+
+	p->chip = gpiod_chip_open_lookup(conf->gpio.chip);
+	if (!p->chip) {
+		return errno ? -errno : -ENODEV;
+	}
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		const struct ga_conf_line *l = &conf->gpio.out[o];
+
+		if (l->offset < 0) {
+			continue;
+		}
+		p->out[o] = gpiod_chip_get_line(p->chip, (unsigned int)l->offset);
+		if (!p->out[o] ||
+		    gpiod_line_request_output_flags(p->out[o], GA_GPIOD_CONSUMER,
+			    l->active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0,
+			    0) < 0) {
+			err = errno ? -errno : -EINVAL;
+			p->out[o] = NULL;
+			ga_gpiod1_close(p);
+			return err;
+		}
+	}
+	if (conf->gpio.ack_button.offset >= 0) {
+		int flags = conf->gpio.ack_button.active_low
+				    ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW |
+					      GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP
+				    : 0;
+
+		p->button = gpiod_chip_get_line(p->chip,
+						(unsigned int)conf->gpio.ack_button.offset);
+		if (!p->button ||
+		    gpiod_line_request_rising_edge_events_flags(p->button,
+								GA_GPIOD_CONSUMER,
+								flags) < 0) {
+			err = errno ? -errno : -EINVAL;
+			p->button = NULL;
+			ga_gpiod1_close(p);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int ga_gpiod1_set(void *priv, enum ga_output o, bool on)
+{
+	struct ga_gpiod1 *p = priv;
+
+	if (!p->out[o]) {
+		return 0;
+	}
+	return gpiod_line_set_value(p->out[o], on ? 1 : 0) < 0 ? -errno : 0;
+}
+
+static int ga_gpiod1_button_fd(void *priv)
+{
+	struct ga_gpiod1 *p = priv;
+
+	return p->button ? gpiod_line_event_get_fd(p->button) : -1;
+}
+
+static int ga_gpiod1_button_read(void *priv, unsigned int *presses)
+{
+	struct ga_gpiod1 *p = priv;
+	struct gpiod_line_event ev[16];
+	int n;
+
+	*presses = 0;
+	if (!p->button) {
+		return 0;
+	}
+	n = gpiod_line_event_read_multiple(p->button, ev, 16);
+	if (n < 0) {
+		return errno == EAGAIN ? 0 : -errno;
+	}
+	for (int i = 0; i < n; i++) {
+		if (ev[i].event_type == GPIOD_LINE_EVENT_RISING_EDGE) {
+			(*presses)++;
+		}
+	}
+	return 0;
+}
+
+const struct ga_gpio_ops ga_gpio_gpiod = {
+	.name = "gpiod",
+	.priv_size = sizeof(struct ga_gpiod1),
+	.open = ga_gpiod1_open,
+	.set = ga_gpiod1_set,
+	.button_fd = ga_gpiod1_button_fd,
+	.button_read = ga_gpiod1_button_read,
+	.close = ga_gpiod1_close,
+};

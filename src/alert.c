@@ -1,0 +1,256 @@
+/* alert.c - see alert.h. */
+#include "alert.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* A pattern that is not latched (latch = no) and does not end by itself
+ * (blink, fast, on, alarm) stops after this long: the event was seen or
+ * not, and a board that blinks forever for a non-urgent class is noise. */
+#define GA_ALERT_UNLATCHED_MS 10000u
+/* `test alarm <output>` runs this long. */
+#define GA_ALERT_TEST_MS 3000u
+
+static void ga_alert_stop_cb(struct ga_timer *t)
+{
+	struct ga_alert_stop *st = ga_container_of(t, struct ga_alert_stop, t);
+
+	ga_alarm_stop(st->al->alarm, st->o);
+	ga_alert_refresh(st->al); /* latched ones resume */
+}
+
+static bool ga_alert_alarms(const struct ga_msg *m)
+{
+	switch (m->cls) {
+	case GA_CLASS_SMS:
+	case GA_CLASS_CHAT:
+	case GA_CLASS_CHAT_THREAD:
+	case GA_CLASS_CHAT_MEMBER:
+		return true;
+	case GA_CLASS_SMS_FAILED:
+		return !m->status_unknown; /* 5002: shown, not alarmed */
+	default:
+		return false;
+	}
+}
+
+static void ga_alert_clock_cb(struct ga_timer *t);
+
+void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
+		    struct ga_loop *loop, const struct ga_store *store,
+		    struct ga_alarm *alarm,
+		    void (*show)(void *arg, const struct ga_span *lines,
+				 unsigned int n),
+		    void *arg)
+{
+	memset(al, 0, sizeof(*al));
+	al->conf = conf;
+	al->loop = loop;
+	al->store = store;
+	al->alarm = alarm;
+	al->show = show;
+	al->arg = arg;
+	al->clock.cb = ga_alert_clock_cb;
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		al->stop[o].t.cb = ga_alert_stop_cb;
+		al->stop[o].al = al;
+		al->stop[o].o = (enum ga_output)o;
+	}
+}
+
+static const char *ga_alert_label(const struct ga_msg *m)
+{
+	switch (m->cls) {
+	case GA_CLASS_SMS:
+		return "SMS";
+	case GA_CLASS_SMS_FAILED:
+		return m->status_unknown ? "UNKNOWN" : "FAILED";
+	case GA_CLASS_CHAT:
+	case GA_CLASS_CHAT_THREAD:
+	case GA_CLASS_CHAT_MEMBER:
+		return "Chat";
+	default:
+		return "";
+	}
+}
+
+/* What the LCD shows: the newest unacknowledged message with lcd = yes,
+ * "n/m" when more wait; else the idle screen. */
+static void ga_alert_display(struct ga_alert *al)
+{
+	const struct ga_msg *show = NULL;
+	unsigned int waiting = 0;
+	struct ga_span lines[4];
+	char tag[16] = "";
+
+	for (unsigned int i = 0;; i++) {
+		const struct ga_msg *m = ga_store_nth(al->store, i);
+
+		if (!m) {
+			break;
+		}
+		if (m->acked || !al->conf->alert[m->cls].lcd) {
+			continue;
+		}
+		if (!show) {
+			show = m;
+		}
+		waiting++;
+	}
+	if (waiting > 1) {
+		snprintf(tag, sizeof(tag), " 1/%u", waiting);
+	}
+	if (show) {
+		const char *who = show->cls == GA_CLASS_SMS_FAILED ? show->to
+				  : show->sender[0] ? show->sender : show->from;
+
+		snprintf(al->line[0], sizeof(al->line[0]), "%s %.128s%s",
+			 ga_alert_label(show), who, tag);
+		if (waiting > 1 && strlen(al->line[0]) > al->conf->lcd.cols) {
+			/* keep the indicator visible: cut the name, not n/m */
+			size_t keep = al->conf->lcd.cols > strlen(tag)
+					      ? al->conf->lcd.cols - strlen(tag)
+					      : 0;
+
+			snprintf(al->line[0] + keep, sizeof(al->line[0]) - keep,
+				 "%s", tag);
+		}
+		if (show->cls == GA_CLASS_SMS_FAILED) {
+			snprintf(al->line[1], sizeof(al->line[1]), "%.64s%s%.256s",
+				 show->status, show->details[0] ? ": " : "",
+				 show->details);
+		} else {
+			snprintf(al->line[1], sizeof(al->line[1]), "%.*s",
+				 (int)sizeof(al->line[1]) - 1, show->text);
+		}
+		al->shown_seq = show->seq;
+		ga_timer_cancel(al->loop, &al->clock);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		snprintf(al->line[0], sizeof(al->line[0]), "gridalert %02d:%02d",
+			 tm.tm_hour, tm.tm_min);
+		snprintf(al->line[1], sizeof(al->line[1]), "%u msgs, 0 new",
+			 al->store->count);
+		al->shown_seq = 0;
+		/* the minute changes: refresh at the next one */
+		ga_timer_set(al->loop, &al->clock,
+			     (uint64_t)(60 - tm.tm_sec) * 1000u);
+	}
+	al->line[2][0] = al->line[3][0] = '\0';
+	for (int r = 0; r < 4; r++) {
+		lines[r] = ga_span_str(al->line[r]);
+	}
+	al->show(al->arg, lines, 4);
+}
+
+static void ga_alert_clock_cb(struct ga_timer *t)
+{
+	ga_alert_display(ga_container_of(t, struct ga_alert, clock));
+}
+
+void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
+{
+	const struct ga_conf_alert *cfg = &al->conf->alert[m->cls];
+
+	if (!m->acked && ga_alert_alarms(m)) {
+		for (int o = 0; o < GA_OUT__COUNT; o++) {
+			enum ga_pattern p = (enum ga_pattern)cfg->pattern[o];
+
+			if (p == GA_PAT_OFF) {
+				continue;
+			}
+			/* after a power cut, latched alarms show again; a
+			 * chirp for an old message would only confuse */
+			if (replay && (ga_pattern_is_oneshot(p) || !cfg->latch)) {
+				continue;
+			}
+			ga_alarm_start(al->alarm, (enum ga_output)o, p);
+			if (!cfg->latch && !ga_pattern_is_oneshot(p)) {
+				ga_timer_set(al->loop, &al->stop[o].t,
+					     GA_ALERT_UNLATCHED_MS);
+			}
+		}
+	}
+	if (!replay) {
+		ga_alert_display(al);
+	}
+}
+
+void ga_alert_refresh(struct ga_alert *al)
+{
+	enum ga_pattern want[GA_OUT__COUNT] = { GA_PAT_OFF };
+
+	for (unsigned int i = 0;; i++) {
+		const struct ga_msg *m = ga_store_nth(al->store, i);
+		const struct ga_conf_alert *cfg;
+
+		if (!m) {
+			break;
+		}
+		cfg = &al->conf->alert[m->cls];
+		if (m->acked || !cfg->latch || !ga_alert_alarms(m)) {
+			continue;
+		}
+		for (int o = 0; o < GA_OUT__COUNT; o++) {
+			enum ga_pattern p = (enum ga_pattern)cfg->pattern[o];
+
+			if (!ga_pattern_is_oneshot(p) && p > want[o]) {
+				want[o] = p; /* enum order: off on blink fast .. alarm */
+			}
+		}
+	}
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		enum ga_pattern cur = ga_alarm_pattern(al->alarm, (enum ga_output)o);
+
+		if (want[o] == GA_PAT_OFF) {
+			if (cur != GA_PAT_OFF && !ga_pattern_is_oneshot(cur) &&
+			    !al->stop[o].t.armed) {
+				ga_alarm_stop(al->alarm, (enum ga_output)o);
+			}
+		} else if (want[o] != cur) {
+			ga_alarm_start(al->alarm, (enum ga_output)o, want[o]);
+		}
+	}
+	ga_alert_display(al);
+}
+
+int ga_alert_test(struct ga_alert *al, struct ga_span name)
+{
+	int cls = ga_class_from_name(name);
+
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		if (ga_span_eq(name, ga_span_str(ga_output_name((enum ga_output)o)))) {
+			ga_alarm_start(al->alarm, (enum ga_output)o, GA_PAT_FAST);
+			ga_timer_set(al->loop, &al->stop[o].t, GA_ALERT_TEST_MS);
+			return 0;
+		}
+	}
+	if (cls > GA_CLASS_IGNORED && cls < GA_CLASS_VALIDATION) {
+		for (int o = 0; o < GA_OUT__COUNT; o++) {
+			enum ga_pattern p = (enum ga_pattern)al->conf->alert[cls].pattern[o];
+
+			if (p != GA_PAT_OFF) {
+				ga_alarm_start(al->alarm, (enum ga_output)o, p);
+				if (!ga_pattern_is_oneshot(p)) {
+					ga_timer_set(al->loop, &al->stop[o].t,
+						     GA_ALERT_TEST_MS);
+				}
+			}
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+void ga_alert_close(struct ga_alert *al)
+{
+	ga_timer_cancel(al->loop, &al->clock);
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		ga_timer_cancel(al->loop, &al->stop[o].t);
+	}
+}
