@@ -6,18 +6,19 @@
 #                    make test through tests/integration/test_fuzz_smoke.sh
 FUZZ_O := build/fuzz
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -DJSMN_STRICT -Isrc \
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -DJSMN_STRICT -Isrc -Idrivers \
+	-Idrivers/lcd -Idrivers/gpio \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIB_SRCS := $(filter-out $(PROGS),$(wildcard src/*.c))
+FUZZ_LIB_SRCS := $(LIB_SRCS)
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
-$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) $(wildcard src/*.h)
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) $(wildcard src/*.h drivers/*/*.h)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  FUZZ-LD $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(MBEDTLS_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS)
 
 .PHONY: fuzz-build fuzz fuzz-smoke
 fuzz-build:
