@@ -50,7 +50,7 @@ def rss_kib(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "VmHWM"):
+            if k in ("VmRSS", "VmHWM", "RssAnon"):
                 out[k] = int(v.split()[0])
     return out
 
@@ -83,6 +83,9 @@ def wrk(url, body, conns, seconds, close=False):
     if not m:
         raise RuntimeError("wrk output not understood:\n" + out)
     req, dur, err, p50, p99, non2xx = map(int, m.groups())
+    if non2xx or req == 0:
+        # a number measured on error responses means nothing
+        raise RuntimeError("%s: %d of %d responses were not 2xx" % (url, non2xx, req))
     return {"rps": req / (dur / 1e6), "p50_ms": p50 / 1000.0,
             "p99_ms": p99 / 1000.0, "errors": err, "non2xx": non2xx,
             "requests": req}
@@ -283,7 +286,9 @@ def report(res):
     row("p99 latency ms c8", k["gridalert"]["p99_ms"], k["reference"]["p99_ms"],
         None, "%.2f")
     rs = M["rss_kib"]
-    row("RSS KiB idle", rs["idle"]["VmRSS"], None, 2048)
+    row("RssAnon KiB idle (our memory)", rs["idle"]["RssAnon"], None, 2048)
+    row("RSS KiB idle (incl. shared libs)", rs["idle"]["VmRSS"], None, 2048)
+    row("RssAnon KiB after load", rs["after_load"]["RssAnon"], None, 4096)
     row("RSS KiB after load (HWM)", rs["after_load"]["VmHWM"], None, 4096)
     row("RSS KiB after 100k events", rs["after_100k"]["VmRSS"], None,
         rs["before_100k"]["VmRSS"])

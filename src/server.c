@@ -231,6 +231,7 @@ static void ga_conn_request(struct ga_conn *c)
 		c->state = GA_CONN_COMMIT;
 		c->next_commit = s->commit_head;
 		s->commit_head = c;
+		s->commit_joined = true;
 		ga_conn_events(c, 0);
 		return;
 	}
@@ -528,7 +529,15 @@ static void ga_server_hook(struct ga_hook *h)
 	if (!s->commit_head) {
 		return;
 	}
-	/* One fsync for every request that completed in this iteration. */
+	if (s->commit_joined && s->commit_defers < GA_SERVER_COMMIT_DEFER) {
+		s->commit_joined = false;
+		s->commit_defers++;
+		ga_loop_defer(s->loop);
+		return;
+	}
+	s->commit_defers = 0;
+	s->commit_joined = false;
+	/* One fsync for every request that completed meanwhile. */
 	err = s->commit ? s->commit(s->commit_arg) : 0;
 	s->stats.commits++;
 	c = s->commit_head;

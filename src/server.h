@@ -32,6 +32,11 @@ struct ga_server;
 /* Read at most this much per readable event before letting the others
  * run; mbedTLS's buffered plaintext is drained in the prepare hook. */
 #define GA_CONN_READ_BUDGET (64u * 1024u)
+/* Group commit: while new requests keep completing, the loop takes up to
+ * this many extra non-blocking looks before the fsync, so concurrent
+ * requests share it. Each look costs one poll(0) (~5 us), far below an
+ * fsync (0.1 ms on an SSD, 2-20 ms on an SD card). */
+#define GA_SERVER_COMMIT_DEFER 4
 /* Accepts per readable event on a listening socket. */
 #define GA_SERVER_ACCEPT_BUDGET 16
 
@@ -108,6 +113,8 @@ struct ga_server {
 	unsigned int active;
 	size_t buf_size;
 	struct ga_conn *commit_head;
+	bool commit_joined;        /* a request joined since the last look */
+	unsigned int commit_defers;
 	struct ga_http_limits limits;
 	struct ga_server_stats stats;
 	bool draining; /* SIGTERM: no new requests, finish in-flight ones */
