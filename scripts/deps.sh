@@ -10,9 +10,9 @@ declare -A GROUPS_PKGS=(
 	[test]="libcmocka-dev curl openssl python3 procps iproute2 clang libclang-rt-14-dev"
 	[fuzz]="clang libclang-rt-14-dev"
 	[bench]="wrk python3 linux-perf"
-	[cross-aarch64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
-	[cross-armhf]="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user"
-	[cross-armel]="gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user"
+	[cross-aarch64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libmbedtls-dev:arm64 libgpiod-dev:arm64 libcmocka-dev:arm64"
+	[cross-armhf]="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user libmbedtls-dev:armhf libgpiod-dev:armhf libcmocka-dev:armhf"
+	[cross-armel]="gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user libmbedtls-dev:armel libgpiod-dev:armel libcmocka-dev:armel"
 	[compat]="autoconf automake libtool autoconf-archive pkg-config xz-utils"
 	[firmware]="python3-kconfiglib xz-utils rsync bc cpio unzip file"
 	[audit]="testssl.sh"
@@ -53,6 +53,19 @@ else
 	SUDO=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+# multiarch -dev packages (pkg:arch) need their architecture enabled first
+need_update=
+for p in "${missing[@]}"; do
+	case "$p" in *:*)
+		a=${p#*:}
+		if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
+			"${SUDO[@]}" dpkg --add-architecture "$a"
+			need_update=1
+		fi
+		;;
+	esac
+done
+[ -n "$need_update" ] && "${SUDO[@]}" apt-get update -q
 if ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; then
 	"${SUDO[@]}" apt-get update -q
 	"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -4,7 +4,9 @@
 # "N passed, N failed" (cases, not files).
 #
 # Environment: GA_BUILD (build dir, default build/host), GA_SAN (1 under
-# sanitizers), GA_TESTS (space-separated name filter, optional).
+# sanitizers), GA_TESTS (space-separated name filter, optional),
+# GA_RUNNER (prefix for test binaries, e.g. qemu-aarch64 -cpu cortex-a53),
+# GA_UNIT_ONLY=1 (unit and model tests only: the cross checks).
 # Integration scripts print TAP lines ("ok - name", "not ok - name").
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -57,11 +59,13 @@ for t in "$GA_BUILD"/tests/unit/test_* "$GA_BUILD"/tests/model/test_*; do
 	name=$(basename "$t")
 	want "$name" || continue
 	echo "=== $name"
-	run_one "$name" "$logdir/$name.log" "$t"
+	# shellcheck disable=SC2086
+	run_one "$name" "$logdir/$name.log" ${GA_RUNNER:-} "$t"
 done
 
 for t in tests/integration/test_*.sh; do
 	[ -f "$t" ] || continue
+	[ -n "${GA_UNIT_ONLY:-}" ] && break
 	name=$(basename "$t" .sh)
 	want "$name" || continue
 	echo "=== $name"
