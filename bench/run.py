@@ -234,6 +234,10 @@ def main():
         nf.stop()
 
     M["fsync"] = fsync_limit(work)
+    core = subprocess.run([os.path.join(a.out, "bench_core"), work, "3"],
+                          capture_output=True, text=True).stdout
+    M["core"] = {k: float(v) for k, v in
+                 (l.split("=", 1) for l in core.split() if "=" in l)}
     hs = subprocess.run([os.path.join(a.out, "bench_handshake"),
                          os.path.join(ga_dir, "server.crt"),
                          os.path.join(ga_dir, "server.key"), "3"],
@@ -293,6 +297,14 @@ def report(res):
     row("RSS KiB after 100k events", rs["after_100k"]["VmRSS"], None,
         rs["before_100k"]["VmRSS"])
     row("fsync/s on this disk", fs["fsync_per_s"], None, None)
+    c = M.get("core", {})
+    if c:
+        row("journal events/s, 32 per fsync", c["journal_events_per_s_batch32"],
+            None, c["journal_events_per_s_batch1"])
+        row("journal events/s, 1 per fsync", c["journal_events_per_s_batch1"],
+            None, None)
+        row("parse MB/s (100-event batch)", c["parse_mb_per_s"], None, None, "%.1f")
+        row("parse events/s", c["parse_events_per_s"], None, None)
     row("no-fsync events/s c8", M["nofsync_c8"]["rps"], None, None)
     for name, size in M["binary_bytes"].items():
         row("stripped %s bytes (host)" % name, size, None, 150 * 1024)

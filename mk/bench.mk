@@ -8,4 +8,5 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)mkdir -p $(BENCH_O)
 	$(Q)$(CC) -O2 -o $(BENCH_O)/bench_handshake bench/bench_handshake.c $(MBEDTLS_LIBS)
+	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/bench_core bench/bench_core.c $(LIB) $(LIBS)
 	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) $(BENCH_ARGS)
