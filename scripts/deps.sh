@@ -65,8 +65,11 @@ for p in "${missing[@]}"; do
 		;;
 	esac
 done
-[ -n "$need_update" ] && "${SUDO[@]}" apt-get update -q
+if [ -n "$need_update" ]; then
+	# a mirror mid-sync fails one index; the others still serve
+	"${SUDO[@]}" apt-get update -q || echo "deps.sh: apt-get update had errors; trying anyway"
+fi
 if ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; then
-	"${SUDO[@]}" apt-get update -q
+	"${SUDO[@]}" apt-get update -q || echo "deps.sh: apt-get update had errors; trying anyway"
 	"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

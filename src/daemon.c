@@ -593,8 +593,15 @@ static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 		ga_log(LOG_WARNING, "reload: listen and max_connections change "
 		       "after a restart");
 	}
+	/* Every module that keeps a pointer moves to the new struct now:
+	 * the old one is the next reload's scratch. Drivers and pins are
+	 * opened at start; they change with a restart. */
 	d->conf = next;
 	d->webhook.conf = next;
+	d->alert.conf = next;
+	d->lcd.conf = next;
+	d->gpio.conf = next;
+	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
 	d->reloads++;
 	ga_log(LOG_NOTICE, "reloaded %s", d->conf_path);

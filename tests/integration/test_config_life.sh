@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# test_config_life.sh - gridalertd -t and reload (SIGHUP and ctl) against
+# the real daemon: errors as file:line, a bad reload keeps the old config,
+# a good one applies without a restart.
+. "$(dirname "$0")/lib.sh"
+
+EV="$GA_ROOT/board/sim/events"
+"$GA_D" -t -c "$GA_ROOT/board/sim/gridalert.conf" >"$GA_TMP/t.out" 2>&1
+check "gridalertd -t on board/sim/gridalert.conf exits 0" 0 "$?"
+cat >"$GA_TMP/bad.conf" <<'CONF'
+[server]
+listen = 127.0.0.1:8443
+max_connections = 100000
+tls = maybe
+[webhok]
+path = /x
+[webhook]
+secrt = a
+CONF
+"$GA_D" -t -c "$GA_TMP/bad.conf" >"$GA_TMP/t.out" 2>&1
+check "gridalertd -t on a bad config exits 1" 1 "$?"
+out=$(cat "$GA_TMP/t.out")
+check_match "out-of-bounds value as file:line" "bad.conf:3: server.max_connections: 100000 is out of bounds \(1..256\)" "$out"
+check_match "bad bool as file:line" "bad.conf:4: server.tls: 'maybe' is not yes/no" "$out"
+check_match "unknown section" "bad.conf:5: unknown section \[webhok\]" "$out"
+check_match "unknown key with a suggestion" "bad.conf:8: unknown key 'secrt' in \[webhook\] \(did you mean 'secret'\?\)" "$out"
+check_match "every error is reported, not just the first" "4 error\(s\)|5 error\(s\)" "$out"
+
+ga_config
+ga_start || { not_ok "daemon starts"; ga_done; }
+pid=$GA_PID
+r=$(ga_post "/api/events?code=$GA_SECRET" "$EV/sms-received.json")
+check_match "before reload: the old secret works" '^200 ' "$r"
+
+sed -i "s/^secret = .*/secret = new-secret/" "$GA_TMP/gridalert.conf"
+kill -HUP "$GA_PID"
+sleep 0.3
+r=$(ga_post "/api/events?code=$GA_SECRET" "$EV/sms-delivery-failed.json")
+check_match "after SIGHUP: the old secret is refused" '^401 ' "$r"
+r=$(ga_post "/api/events?code=new-secret" "$EV/sms-delivery-failed.json")
+check_match "after SIGHUP: the new secret works" '^200 ' "$r"
+check "same process after reload" "$pid" "$GA_PID"
+check_match "status counts the reload" 'config.reloads: 1' "$(ga_ctl status)"
+
+echo "bogus line" >>"$GA_TMP/gridalert.conf"
+out=$(ga_ctl reload 2>&1)
+check "ctl reload of a bad config fails (exit 1)" 1 "$?"
+check_match "and says why with file:line" 'gridalert.conf:[0-9]+: expected key = value' "$out"
+r=$(ga_post "/api/events?code=new-secret" "$EV/chat-message.cloudevents.json" \
+	"application/cloudevents+json")
+check_match "the running config is kept after a bad reload" '^200 ' "$r"
+grep -q "keeping the running configuration" "$GA_LOG" &&
+	ok "the log says the old config was kept" ||
+	not_ok "the log says the old config was kept"
+ga_stop
+check "SIGTERM exit 0" 0 "$GA_RC"
+ga_done
