@@ -13,7 +13,7 @@ for t in "$@"; do
 		continue
 	fi
 	qemu=$(sed -n 's/^QEMU := //p' "toolchain/$t.mk")
-	out=$(GA_BUILD="build/$t" GA_RUNNER="$qemu" GA_UNIT_ONLY=1 tests/run.sh 2>&1)
+	out=$(GA_BUILD="build/$t" GA_RUNNER="$qemu" GA_QEMU=1 GA_UNIT_ONLY=1 tests/run.sh 2>&1)
 	sum=$(printf '%s\n' "$out" | tail -1)
 	p=$(echo "$sum" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(echo "$sum" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
