@@ -246,3 +246,28 @@ const char *ga_fold_glyph(enum ga_rom rom, uint8_t code)
 	}
 	return buf;
 }
+
+size_t ga_fold_line(enum ga_rom rom, const uint8_t *codes, size_t n, char *out,
+		    size_t size)
+{
+	size_t o = 0;
+
+	if (size == 0) {
+		return 0;
+	}
+	for (size_t c = 0; c < n; c++) {
+		const char *g = ga_fold_glyph(rom, codes[c]);
+		size_t len = strlen(g);
+
+		if (o + len >= size) {
+			break;
+		}
+		memcpy(out + o, g, len);
+		o += len;
+	}
+	while (o && out[o - 1] == ' ') {
+		o--;
+	}
+	out[o] = '\0';
+	return o;
+}

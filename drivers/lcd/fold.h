@@ -31,4 +31,9 @@ size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 /* What a ROM code looks like, as UTF-8 (for reading a display back). */
 const char *ga_fold_glyph(enum ga_rom rom, uint8_t code);
 
+/* A row of ROM codes as UTF-8 for a person to read: each code through
+ * ga_fold_glyph(), trailing spaces dropped, always NUL-terminated. */
+size_t ga_fold_line(enum ga_rom rom, const uint8_t *codes, size_t n, char *out,
+		    size_t size);
+
 #endif /* GA_LCD_FOLD_H */

@@ -296,8 +296,6 @@ void ga_lcd_test_pattern(struct ga_lcd *lcd)
 size_t ga_lcd_line(const struct ga_lcd *lcd, unsigned int row, char *out,
 		   size_t size)
 {
-	size_t o = 0;
-
 	if (size) {
 		out[0] = '\0';
 	}
@@ -308,21 +306,7 @@ size_t ga_lcd_line(const struct ga_lcd *lcd, unsigned int row, char *out,
 		return ga_hd44780_model_line(lcd->bus->model(lcd->priv), lcd->rom,
 					     row, lcd->cols, lcd->rows, out, size);
 	}
-	for (unsigned int c = 0; c < lcd->cols; c++) {
-		const char *g = ga_fold_glyph(lcd->rom, lcd->shown[row][c]);
-		size_t n = strlen(g);
-
-		if (o + n >= size) {
-			break;
-		}
-		memcpy(out + o, g, n);
-		o += n;
-	}
-	while (o && out[o - 1] == ' ') {
-		o--;
-	}
-	out[o] = '\0';
-	return o;
+	return ga_fold_line(lcd->rom, lcd->shown[row], lcd->cols, out, size);
 }
 
 const char *ga_lcd_driver(const struct ga_lcd *lcd)

@@ -185,31 +185,21 @@ size_t ga_hd44780_model_line(const struct ga_hd44780_model *m, enum ga_rom rom,
 			     unsigned int row, unsigned int cols,
 			     unsigned int rows, char *out, size_t size)
 {
-	size_t o = 0;
+	uint8_t codes[40];
 	uint8_t base;
 
-	if (size == 0) {
+	if (size) {
+		out[0] = '\0';
+	}
+	if (row >= rows || !m->display_on || size == 0) {
 		return 0;
 	}
-	out[0] = '\0';
-	if (row >= rows || !m->display_on) {
-		return 0;
+	if (cols > sizeof(codes)) {
+		cols = sizeof(codes);
 	}
 	base = ga_hd44780_row_addr(row, cols);
 	for (unsigned int c = 0; c < cols; c++) {
-		const char *g = ga_fold_glyph(rom, m->ddram[(base + c) & 0x7f]);
-		size_t n = strlen(g);
-
-		if (o + n >= size) {
-			break;
-		}
-		memcpy(out + o, g, n);
-		o += n;
+		codes[c] = m->ddram[(base + c) & 0x7f];
 	}
-	/* trailing spaces are not something a person reads */
-	while (o && out[o - 1] == ' ') {
-		o--;
-	}
-	out[o] = '\0';
-	return o;
+	return ga_fold_line(rom, codes, cols, out, size);
 }
