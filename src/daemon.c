@@ -210,6 +210,11 @@ static int ga_daemon_commit(void *arg)
 	return ga_journal_sync(&d->journal);
 }
 
+/* Present only in the gridalertd-alloc test build (tests/alloc): counts our
+ * own heap calls after "ready", which must stay 0. */
+void ga_alloc_mark_ready(void) __attribute__((weak));
+unsigned long ga_alloc_after_ready(void) __attribute__((weak));
+
 /* ---- ctl commands ------------------------------------------------------ */
 
 static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
@@ -237,6 +242,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "http.errors: %lu\n", ss->errors);
 	ga_ctl_printf(o, "http.timeouts: %lu\n", ss->timeouts);
 	ga_ctl_printf(o, "http.shed: %lu\n", ss->shed);
+	ga_ctl_printf(o, "http.evicted: %lu\n", ss->evicted + ss->evicted_slow);
 	ga_ctl_printf(o, "events.accepted: %lu\n", ws->accepted);
 	ga_ctl_printf(o, "events.duplicate: %lu\n", ws->duplicate);
 	ga_ctl_printf(o, "events.ignored: %lu\n", ws->ignored);
@@ -257,6 +263,9 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 		      : d->journal.failing ? "failing" : "ok");
 	ga_ctl_printf(o, "webhook.unavailable: %lu\n", ws->unavailable);
 	ga_ctl_printf(o, "config.reloads: %lu\n", d->reloads);
+	if (ga_alloc_after_ready) {
+		ga_ctl_printf(o, "alloc.after_ready: %lu\n", ga_alloc_after_ready());
+	}
 	ga_ctl_printf(o, "lcd.driver: %s\n", ga_lcd_driver(&d->lcd));
 	ga_ctl_printf(o, "lcd.state: %s\n", d->lcd.state);
 	for (unsigned int r = 0; r < d->lcd.rows; r++) {
@@ -744,6 +753,9 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		char listen[256];
 
 		ga_server_listen_str(&d->server, listen, sizeof(listen));
+		if (ga_alloc_mark_ready) {
+			ga_alloc_mark_ready();
+		}
 		ga_log(LOG_NOTICE, "ready: %s on %s, control %s", d->tls ? "https" : "http",
 		       listen, d->conf->control.socket);
 	}

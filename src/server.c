@@ -351,6 +351,7 @@ static void ga_conn_read(struct ga_conn *c)
 		}
 		if (!c->in_request) {
 			c->in_request = true;
+			c->req_ms = ga_loop_now_ms(s->loop);
 			ga_conn_arm(c, s->conf->server.header_timeout_ms);
 		}
 		c->len += (size_t)n;
@@ -388,6 +389,7 @@ static void ga_conn_next(struct ga_conn *c)
 	ga_http_parser_reset(&c->http);
 	c->head_done = false;
 	c->in_request = c->len > 0;
+	c->req_ms = ga_loop_now_ms(s->loop);
 	c->out_len = c->out_off = 0;
 	c->state = GA_CONN_READ;
 	ga_conn_arm(c, c->in_request ? s->conf->server.header_timeout_ms
@@ -609,6 +611,24 @@ static struct ga_conn *ga_server_slot(struct ga_server *s, bool *reject)
 		ga_conn_close(oldest);
 		return oldest;
 	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct ga_conn *c = &s->conns[i];
+		bool head = c->state == GA_CONN_HANDSHAKE ||
+			    (c->state == GA_CONN_READ && c->in_request && !c->head_done);
+
+		if (head && ga_loop_now_ms(s->loop) - c->req_ms >= GA_SERVER_SLOW_EVICT_MS &&
+		    (!oldest || c->req_ms < oldest->req_ms)) {
+			oldest = c;
+		}
+	}
+	if (oldest) {
+		s->stats.evicted_slow++;
+		ga_log(LOG_INFO, "http: %s: closed after %llu ms without a request "
+		       "head, for a new connection", oldest->peer,
+		       (unsigned long long)(ga_loop_now_ms(s->loop) - oldest->req_ms));
+		ga_conn_close(oldest);
+		return oldest;
+	}
 	if (s->conns[n].state == GA_CONN_FREE) {
 		*reject = true;
 		return &s->conns[n];
@@ -664,6 +684,7 @@ static void ga_server_accept_cb(struct ga_fd *f, short revents)
 		c->reject = reject;
 		c->requests = 0;
 		c->since_ms = ga_loop_now_ms(s->loop);
+		c->req_ms = c->since_ms;
 		ga_http_parser_init(&c->http, &s->limits);
 		if (ga_loop_fd_add(s->loop, &c->fd)) {
 			close(fd);

@@ -37,6 +37,11 @@ struct ga_server;
  * requests share it. Each look costs one poll(0) (~5 us), far below an
  * fsync (0.1 ms on an SSD, 2-20 ms on an SD card). */
 #define GA_SERVER_COMMIT_DEFER 4
+/* With every slot taken, a connection that has spent this long in its TLS
+ * handshake or request head may be closed for a new one: a slowloris
+ * client trickling a byte a second cannot starve real ones, while a real
+ * client on a slow link (a head is < 2 KB) is never that slow. */
+#define GA_SERVER_SLOW_EVICT_MS 1000u
 /* Accepts per readable event on a listening socket. */
 #define GA_SERVER_ACCEPT_BUDGET 16
 
@@ -69,7 +74,8 @@ struct ga_conn {
 	bool reject;     /* spare slot: answer 503 and close */
 	bool pending;    /* on the server's "read again" list */
 	unsigned int requests;
-	uint64_t since_ms;
+	uint64_t since_ms; /* accepted */
+	uint64_t req_ms;   /* the current handshake/request head began */
 	struct ga_webhook_resp resp;
 	char resp_body[GA_CONN_BODY_MAX];
 	struct ga_conn *next_commit;
@@ -85,6 +91,7 @@ struct ga_server_stats {
 	unsigned long timeouts;
 	unsigned long shed;        /* refused for max_connections */
 	unsigned long evicted;     /* idle keep-alives closed for a new one */
+	unsigned long evicted_slow;/* stuck handshakes/heads closed for one */
 	unsigned long commits;     /* fsyncs shared by requests */
 };
 
