@@ -31,7 +31,7 @@ c = conn(); codes = {}
 def post(body, path="/api/events?code=" + secret, ct="application/json", c2=None):
     cc = c2 or c
     cc.request("POST", path, body, {"Content-Type": ct}); r = cc.getresponse(); r.read()
-    codes[r.status] = codes.get(r.status, 0) + 1
+    codes[str(r.status)] = codes.get(str(r.status), 0) + 1
     return r.status
 for i in range(300):                      # keep-alive, one event each
     ev[0]["id"] = "t-%d" % i; post(json.dumps(ev))
