@@ -1121,3 +1121,147 @@ bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
 	}
 	return true;
 }
+
+/* ---- reading a value back (gridalertctl get) ------------------------------ */
+
+/* Split "section.key" / "alert.<class>.key" into the table row and the
+ * struct it lives in; NULL when unknown. */
+static const struct ga_conf_key *ga_conf_lookup(const char *name, int *cls)
+{
+	const char *dot = strrchr(name, '.');
+	char section[32];
+	size_t sl;
+
+	*cls = -1;
+	if (!dot || (sl = (size_t)(dot - name)) >= sizeof(section)) {
+		return NULL;
+	}
+	memcpy(section, name, sl);
+	section[sl] = '\0';
+	if (strncmp(section, "alert.", 6) == 0) {
+		*cls = ga_class_from_name(ga_span_str(section + 6));
+		if (!ga_conf_alert_class(*cls)) {
+			return NULL;
+		}
+		snprintf(section, sizeof(section), "alert");
+	}
+	for (unsigned int i = 0; i < GA_CONF_NKEYS; i++) {
+		if (strcmp(ga_conf_keys[i].section, section) == 0 &&
+		    strcmp(ga_conf_keys[i].name, dot + 1) == 0) {
+			return &ga_conf_keys[i];
+		}
+	}
+	return NULL;
+}
+
+int ga_conf_get(const struct ga_conf *c, const char *name, char *out,
+		size_t size)
+{
+	const struct ga_conf_key *k;
+	const char *field;
+	int cls;
+	size_t o = 0;
+
+	k = ga_conf_lookup(name, &cls);
+	if (!k || size == 0) {
+		return -ENOENT;
+	}
+	field = cls >= 0 ? (const char *)&c->alert[cls] + k->off
+			 : (const char *)c + k->off;
+	out[0] = '\0';
+	switch (k->type) {
+	case T_STR:
+	case T_PATH:
+	case T_ENUM:
+	case T_PINS:
+	case T_WIRING:
+		snprintf(out, size, "%s", field);
+		break;
+	case T_BOOL:
+		snprintf(out, size, "%s", *(const bool *)(const void *)field ? "yes" : "no");
+		break;
+	case T_UINT:
+		snprintf(out, size, "%u", *(const unsigned int *)(const void *)field);
+		break;
+	case T_SIZE:
+		snprintf(out, size, "%zu", *(const size_t *)(const void *)field);
+		break;
+	case T_U64:
+		snprintf(out, size, "%llu",
+			 (unsigned long long)*(const uint64_t *)(const void *)field);
+		break;
+	case T_LISTEN:
+		for (unsigned int i = 0; i < c->server.nlisten && o < size; i++) {
+			int n = snprintf(out + o, size - o, "%s%s", i ? " " : "",
+					 c->server.listen[i]);
+
+			o += n > 0 ? (size_t)n : 0;
+		}
+		break;
+	case T_AUTH:
+		snprintf(out, size, "%s", c->webhook.auth == GA_AUTH_NONE ? "none" : "secret");
+		break;
+	case T_ADDR:
+		if (c->lcd.address < 0) {
+			snprintf(out, size, "auto");
+		} else {
+			snprintf(out, size, "0x%02x", (unsigned int)c->lcd.address);
+		}
+		break;
+	case T_LINE: {
+		const struct ga_conf_line *l = (const void *)field;
+
+		if (l->offset >= 0) {
+			snprintf(out, size, "%d%s", l->offset,
+				 l->active_low ? ",active_low" : "");
+		}
+		break;
+	}
+	case T_OUTPUTS:
+		for (int i = 0; i < GA_OUT__COUNT && o < size; i++) {
+			uint8_t p = ((const uint8_t *)field)[i];
+			int n;
+
+			if (p == GA_PAT_OFF) {
+				continue;
+			}
+			n = snprintf(out + o, size - o, "%s%s:%s", o ? " " : "",
+				     ga_output_names[i], ga_pattern_names[p]);
+			o += n > 0 ? (size_t)n : 0;
+		}
+		break;
+	}
+	return 0;
+}
+
+bool ga_conf_key_secret(const char *name)
+{
+	return strcmp(name, "webhook.secret") == 0 || strcmp(name, "pull.key") == 0;
+}
+
+int ga_conf_check_value(const char *name, const char *value,
+			ga_conf_err_cb err, void *arg)
+{
+	static struct ga_conf scratch;
+	struct ga_conf_ctx x;
+	const struct ga_conf_key *k;
+	int cls;
+
+	memset(&x, 0, sizeof(x));
+	x.c = &scratch;
+	x.name = "set";
+	x.err = err;
+	x.arg = arg;
+	x.line = 1;
+	k = ga_conf_lookup(name, &cls);
+	if (!k) {
+		return -ENOENT;
+	}
+	ga_conf_defaults(&scratch);
+	if (k->type == T_LISTEN) {
+		scratch.server.nlisten = 0;
+	}
+	(void)ga_conf_set(&x, k, cls >= 0 ? (void *)&scratch.alert[cls]
+					  : (void *)&scratch, ga_span_str(value));
+	return x.nerr ? -EINVAL : 0;
+}

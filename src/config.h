@@ -164,6 +164,16 @@ unsigned int ga_conf_key_count(void);
 bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
 		      const char **def);
 
+/* The running value of "section.key" as config text. 0 or -ENOENT. */
+int ga_conf_get(const struct ga_conf *c, const char *name, char *out,
+		size_t size);
+/* Check one value for one key alone (the cross-key rules are judged on a
+ * whole file). 0, -ENOENT, -EINVAL with "set:1: message" via @err. */
+int ga_conf_check_value(const char *name, const char *value,
+			ga_conf_err_cb err, void *arg);
+/* Keys whose value is a secret (shown masked by `get`). */
+bool ga_conf_key_secret(const char *name);
+
 /* True when the address of a "host:port" listen value is loopback. */
 bool ga_conf_addr_is_loopback(const char *listen);
 

@@ -17,6 +17,7 @@
 #include "alarm.h"
 #include "alert.h"
 #include "config.h"
+#include "confedit.h"
 #include "ctl.h"
 #include "gpio.h"
 #include "lcd.h"
@@ -57,6 +58,8 @@ struct ga_daemon {
 	struct ga_journal_mark mark;
 	unsigned int batch_appended;
 	struct ga_msg scratch;
+	struct ga_confedit edit;
+	struct ga_timer confirm; /* commit confirm: roll back when it fires */
 	struct ga_timer drain;
 	uint64_t drain_deadline_ms;
 	uint64_t start_ms;
@@ -500,6 +503,151 @@ static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	return resp.status == 200 ? 0 : -EIO;
 }
 
+static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o);
+
+/* `get KEY`, `set KEY VALUE`, `diff`, `commit [confirm SECONDS]`,
+ * `confirm`, `revert` (DESIGN §2) on top of confedit.c. */
+static int ga_cmd_get(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+	char key[64], val[GA_CONF_PATH_MAX * 2];
+
+	ga_span_copy(args, key, sizeof(key));
+	if (!args.len || ga_conf_get(d->conf, key, val, sizeof(val))) {
+		ga_ctl_printf(o, "unknown key '%s' (see: help)\n", key);
+		return -ENOENT;
+	}
+	if (ga_conf_key_secret(key)) {
+		ga_ctl_printf(o, "%s\n", val[0] ? "(set; not shown)" : "(empty)");
+	} else {
+		ga_ctl_printf(o, "%s\n", val);
+	}
+	return 0;
+}
+
+static int ga_cmd_set(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+	const char *sp = args.len ? memchr(args.ptr, ' ', args.len) : NULL;
+	char key[64], val[GA_CONFEDIT_VALUE_MAX + 1], err[512];
+	int rc;
+
+	if (!sp) {
+		ga_ctl_printf(o, "usage: set KEY VALUE (an empty value: set KEY \"\")\n");
+		return -EINVAL;
+	}
+	ga_span_copy(ga_span_make(args.ptr, (size_t)(sp - args.ptr)), key, sizeof(key));
+	ga_span_copy(ga_span_trim(ga_span_make(sp + 1, args.len - (size_t)(sp - args.ptr) - 1)),
+		     val, sizeof(val));
+	if (strcmp(val, "\"\"") == 0) {
+		val[0] = '\0';
+	}
+	rc = ga_confedit_set(&d->edit, key, val, err, sizeof(err));
+	if (rc) {
+		ga_ctl_printf(o, "%s", err);
+		return rc;
+	}
+	ga_ctl_printf(o, "staged %s (diff, commit, or revert)\n", key);
+	return 0;
+}
+
+static int ga_cmd_diff(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	(void)args;
+	o->len += ga_confedit_diff(&d->edit, d->conf, o->buf + o->len,
+				   o->size - o->len);
+	return 0;
+}
+
+static int ga_cmd_revert(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	(void)args;
+	ga_ctl_printf(o, "dropped %u staged change(s)\n", d->edit.n);
+	ga_confedit_revert(&d->edit);
+	return 0;
+}
+
+static int ga_daemon_commit_do(struct ga_daemon *d, unsigned int confirm_s,
+			       struct ga_ctl_out *o)
+{
+	char err[2048];
+	int rc;
+
+	if (d->edit.confirm_pending) {
+		ga_ctl_printf(o, "a commit confirm is pending: confirm it first\n");
+		return -EBUSY;
+	}
+	rc = ga_confedit_commit(&d->edit, confirm_s > 0, err, sizeof(err));
+	if (rc) {
+		ga_ctl_printf(o, "%snot committed\n", err);
+		return rc;
+	}
+	rc = ga_daemon_reload(d, o);
+	if (rc) {
+		ga_ctl_printf(o, "written to %s but not applied\n", d->conf_path);
+		return rc;
+	}
+	if (confirm_s) {
+		ga_timer_set(&d->loop, &d->confirm, (uint64_t)confirm_s * 1000u);
+		ga_ctl_printf(o, "committed; rolls back in %u s unless: confirm\n",
+			      confirm_s);
+	} else {
+		ga_ctl_printf(o, "committed and applied\n");
+	}
+	return 0;
+}
+
+static int ga_cmd_commit(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	(void)args;
+	return ga_daemon_commit_do(arg, 0, o);
+}
+
+static int ga_cmd_commit_confirm(void *arg, struct ga_span args,
+				 struct ga_ctl_out *o)
+{
+	uint64_t s;
+
+	/* bounds: long enough to reconnect and type confirm, short enough
+	 * that a cut-off board comes back soon */
+	if (ga_span_to_u64(args, 3600, &s) || s < 10) {
+		ga_ctl_printf(o, "usage: commit confirm SECONDS (10..3600)\n");
+		return -EINVAL;
+	}
+	return ga_daemon_commit_do(arg, (unsigned int)s, o);
+}
+
+static int ga_cmd_confirm(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	(void)args;
+	if (!d->edit.confirm_pending) {
+		ga_ctl_printf(o, "nothing to confirm\n");
+		return -ENOENT;
+	}
+	ga_timer_cancel(&d->loop, &d->confirm);
+	ga_confedit_confirm(&d->edit);
+	ga_ctl_printf(o, "confirmed\n");
+	return 0;
+}
+
+static void ga_daemon_confirm_expired(struct ga_timer *t)
+{
+	struct ga_daemon *d = ga_container_of(t, struct ga_daemon, confirm);
+	int rc = ga_confedit_rollback(&d->edit);
+
+	ga_log(LOG_WARNING, "commit confirm: no confirm in time; %s",
+	       rc ? "rollback FAILED" : "rolled back to the previous config");
+	if (!rc) {
+		(void)ga_daemon_reload(d, NULL);
+	}
+}
+
 static int ga_cmd_log(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
 	uint64_t n = 20;
@@ -515,8 +663,6 @@ static int ga_cmd_log(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	o->len += len;
 	return 0;
 }
-
-static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o);
 
 static int ga_cmd_reload(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
@@ -534,6 +680,15 @@ static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "ack", "ack [all|SEQ]", "acknowledge; alarms of acknowledged events stop",
 	  ga_cmd_ack },
 	{ "log", "log [N]", "the last N log lines (default 20)", ga_cmd_log },
+	{ "get", "get KEY", "a running config value (section.key)", ga_cmd_get },
+	{ "set", "set KEY VALUE", "stage a config change", ga_cmd_set },
+	{ "diff", "diff", "staged changes against the running config", ga_cmd_diff },
+	{ "commit", "commit", "write staged changes atomically and reload",
+	  ga_cmd_commit },
+	{ "commit confirm", "commit confirm SECONDS", "commit; roll back unless "
+	  "confirm follows in time", ga_cmd_commit_confirm },
+	{ "confirm", "confirm", "keep a commit confirm", ga_cmd_confirm },
+	{ "revert", "revert", "drop staged changes", ga_cmd_revert },
 	{ "test lcd", "test lcd", "draw a test pattern on the LCD", ga_cmd_test_lcd },
 	{ "test alarm", "test alarm NAME", "run an output (sms_led, buzzer...) or "
 	  "a class's reaction (sms, sms_failed, chat...)", ga_cmd_test_alarm },
@@ -674,6 +829,8 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_gpio_init(&d->gpio);
 	ga_ctl_init(&d->ctl);
 	d->drain.cb = ga_daemon_drain_cb;
+	d->confirm.cb = ga_daemon_confirm_expired;
+	ga_confedit_init(&d->edit, d->conf_path);
 
 	err = ga_conf_load(d->conf, d->conf_path, ga_daemon_conf_err, &nerr,
 			   &nerr);

@@ -366,13 +366,27 @@ static void ga_conn_read(struct ga_conn *c)
 }
 
 /* The response is out: close, or get ready for the next request. */
+static void ga_conn_linger(struct ga_conn *c)
+{
+	if (c->tls) {
+		ga_tls_conn_shutdown(c->tls); /* close_notify */
+	}
+	if (shutdown(c->fd.fd, SHUT_WR) < 0) {
+		ga_conn_close(c);
+		return;
+	}
+	c->state = GA_CONN_LINGER;
+	ga_conn_events(c, POLLIN);
+	ga_conn_arm(c, GA_SERVER_LINGER_MS);
+}
+
 static void ga_conn_next(struct ga_conn *c)
 {
 	struct ga_server *s = c->srv;
 	size_t used;
 
 	if (c->close_after) {
-		ga_conn_close(c);
+		ga_conn_linger(c);
 		return;
 	}
 	used = ga_http_consumed(&c->http);
@@ -459,12 +473,36 @@ static void ga_conn_on_write(struct ga_conn *c, short revents)
 	ga_conn_write(c);
 }
 
+/* Read and drop until the peer closes, or the timer ends it. */
+static void ga_conn_on_linger(struct ga_conn *c, short revents)
+{
+	char sink[4096];
+	ssize_t n;
+
+	(void)revents;
+	for (unsigned int i = 0; i < 16; i++) {
+		n = recv(c->fd.fd, sink, sizeof(sink), 0);
+		if (n > 0) {
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			return;
+		}
+		break; /* EOF or error */
+	}
+	if (n > 0) {
+		return; /* more next time; the timer bounds it */
+	}
+	ga_conn_close(c);
+}
+
 static void (*const ga_conn_handlers[GA_CONN__COUNT])(struct ga_conn *,
 						      short) = {
 	[GA_CONN_HANDSHAKE] = ga_conn_on_handshake,
 	[GA_CONN_READ] = ga_conn_on_read,
 	[GA_CONN_COMMIT] = ga_conn_on_commit,
 	[GA_CONN_WRITE] = ga_conn_on_write,
+	[GA_CONN_LINGER] = ga_conn_on_linger,
 };
 
 static void ga_conn_cb(struct ga_fd *f, short revents)
@@ -505,6 +543,9 @@ static void ga_conn_timer_cb(struct ga_timer *t)
 	case GA_CONN_WRITE:
 		/* A client that does not read its response. */
 		s->stats.timeouts++;
+		ga_conn_close(c);
+		break;
+	case GA_CONN_LINGER:
 		ga_conn_close(c);
 		break;
 	default:
@@ -595,6 +636,12 @@ static struct ga_conn *ga_server_slot(struct ga_server *s, bool *reject)
 	*reject = false;
 	for (unsigned int i = 0; i < n; i++) {
 		if (s->conns[i].state == GA_CONN_FREE) {
+			return &s->conns[i];
+		}
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (s->conns[i].state == GA_CONN_LINGER) { /* answered already */
+			ga_conn_close(&s->conns[i]);
 			return &s->conns[i];
 		}
 	}
@@ -913,7 +960,7 @@ bool ga_server_drain(struct ga_server *s)
 		struct ga_conn *c = &s->conns[i];
 
 		/* Idle and half-read requests have nothing promised. */
-		if (c->state == GA_CONN_HANDSHAKE ||
+		if (c->state == GA_CONN_HANDSHAKE || c->state == GA_CONN_LINGER ||
 		    (c->state == GA_CONN_READ && !c->head_done)) {
 			ga_conn_close(c);
 		}

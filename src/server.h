@@ -42,6 +42,12 @@ struct ga_server;
  * client trickling a byte a second cannot starve real ones, while a real
  * client on a slow link (a head is < 2 KB) is never that slow. */
 #define GA_SERVER_SLOW_EVICT_MS 1000u
+/* After an answer that ends a connection early (413, 401 before the body)
+ * the client may still be sending: closing with unread data makes the
+ * kernel send a reset that can destroy our answer before the client reads
+ * it. So the write side is shut down and what still arrives is read and
+ * dropped for at most this long (what web servers call lingering close). */
+#define GA_SERVER_LINGER_MS 2000u
 /* Accepts per readable event on a listening socket. */
 #define GA_SERVER_ACCEPT_BUDGET 16
 
@@ -51,6 +57,7 @@ enum ga_conn_state {
 	GA_CONN_READ,      /* reading a request (head and body) */
 	GA_CONN_COMMIT,    /* response ready, waiting for the journal fsync */
 	GA_CONN_WRITE,     /* writing the response */
+	GA_CONN_LINGER,    /* response out, write side shut: drain, then close */
 	GA_CONN__COUNT
 };
 
