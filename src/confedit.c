@@ -1,5 +1,6 @@
 /* confedit.c - see confedit.h. */
 #include "confedit.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -133,42 +134,6 @@ static int ga_ce_read(const char *path, char *buf, size_t size, size_t *len)
 	}
 	close(fd);
 	return n < 0 ? -errno : 0;
-}
-
-/* temp file in the same directory, fsync, rename, fsync the directory */
-static int ga_ce_write_atomic(const char *path, const char *buf, size_t len)
-{
-	char tmp[GA_CONF_PATH_MAX + 8], dir[GA_CONF_PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, err = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		return -errno;
-	}
-	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) < 0) {
-		err = errno ? -errno : -EIO;
-	}
-	close(fd);
-	if (!err && rename(tmp, path) < 0) {
-		err = -errno;
-	}
-	if (err) {
-		unlink(tmp);
-		return err;
-	}
-	if (slash) {
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	} else {
-		snprintf(dir, sizeof(dir), ".");
-	}
-	fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	return 0;
 }
 
 static bool ga_ce_line_is_section(const char *p, size_t n, const char *sec)
@@ -341,14 +306,14 @@ int ga_confedit_commit(struct ga_confedit *e, bool keep_backup, char *err,
 	}
 	if (keep_backup) {
 		ga_ce_backup_path(e, backup, sizeof(backup));
-		rc = ga_ce_write_atomic(backup, ga_ce_old, len);
+		rc = ga_fs_write_atomic(backup, ga_ce_old, len, 0640);
 		if (rc) {
 			snprintf(err, size, "%s: %s\n", backup, strerror(-rc));
 			return rc;
 		}
 		e->confirm_pending = true;
 	}
-	rc = ga_ce_write_atomic(e->path, ga_ce_new, nlen);
+	rc = ga_fs_write_atomic(e->path, ga_ce_new, nlen, 0640);
 	if (rc) {
 		snprintf(err, size, "%s: %s (nothing changed)\n", e->path, strerror(-rc));
 		return rc;
@@ -366,7 +331,7 @@ int ga_confedit_rollback(struct ga_confedit *e)
 	ga_ce_backup_path(e, backup, sizeof(backup));
 	rc = ga_ce_read(backup, ga_ce_old, sizeof(ga_ce_old), &len);
 	if (!rc) {
-		rc = ga_ce_write_atomic(e->path, ga_ce_old, len);
+		rc = ga_fs_write_atomic(e->path, ga_ce_old, len, 0640);
 	}
 	if (!rc) {
 		unlink(backup);

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "log.h"
 
 /* "error 65536\n" */
@@ -304,6 +305,11 @@ int ga_ctl_setup(struct ga_ctl *c, struct ga_loop *l, const char *path,
 		}
 	}
 
+	/* /run/gridalert on a board without systemd's RuntimeDirectory */
+	err = ga_fs_mkdir_parents(path, 0750);
+	if (err) {
+		return err;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		return -errno;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fsutil.h"
 #include "log.h"
 
 #define GA_JOURNAL_MAGIC "GRIDALRT"
@@ -518,30 +519,6 @@ void ga_journal_init(struct ga_journal *j)
 	j->next_seq = 1;
 }
 
-static int ga_journal_mkdirs(const char *dir)
-{
-	char tmp[256];
-	size_t n = strlen(dir);
-
-	if (n >= sizeof(tmp)) {
-		return -ENAMETOOLONG;
-	}
-	memcpy(tmp, dir, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(tmp, 0700) < 0 && errno != EEXIST) {
-				return -errno;
-			}
-			*p = '/';
-		}
-	}
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST) {
-		return -errno;
-	}
-	return 0;
-}
-
 static int ga_journal_write_header(struct ga_journal *j, int fd)
 {
 	unsigned char h[GA_JOURNAL_HDR];
@@ -585,7 +562,7 @@ int ga_journal_open(struct ga_journal *j, const struct ga_conf *conf,
 	} else {
 		snprintf(dir, sizeof(dir), slash ? "/" : ".");
 	}
-	err = ga_journal_mkdirs(dir);
+	err = ga_fs_mkdir_parents(j->path, 0700);
 	if (err) {
 		ga_log(LOG_ERR, "journal directory %s: %s", dir, strerror(-err));
 		return err;

@@ -33,6 +33,7 @@
 #endif
 
 #include "config.h"
+#include "fsutil.h"
 #include "log.h"
 
 /* A PEM certificate chain or key we are willing to load: a leaf plus two
@@ -149,82 +150,6 @@ static int ga_tls_parse_key(mbedtls_pk_context *pk, const char *path,
 #endif
 }
 
-/* Write @len bytes to @path atomically: temp file with @mode, fsync,
- * rename. The key must never exist with a wider mode, even briefly. */
-static int ga_tls_write_file(const char *path, const unsigned char *buf,
-			     size_t len, mode_t mode)
-{
-	char tmp[GA_CONF_PATH_MAX + 8];
-	int fd, err = 0;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		return -ENAMETOOLONG;
-	}
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0) {
-		return -errno;
-	}
-	if (fchmod(fd, mode) < 0) { /* umask may have narrowed it; fine */
-		err = -errno;
-		goto out_close;
-	}
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			err = -errno;
-			goto out_close;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd) < 0) {
-		err = -errno;
-	}
-out_close:
-	close(fd);
-	if (!err && rename(tmp, path) < 0) {
-		err = -errno;
-	}
-	if (err) {
-		unlink(tmp);
-	}
-	return err;
-}
-
-static int ga_tls_fsync_dir_of(const char *path)
-{
-	char dir[GA_CONF_PATH_MAX];
-	char *slash;
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash) {
-		snprintf(dir, sizeof(dir), ".");
-	} else if (slash == dir) {
-		dir[1] = '\0';
-	} else {
-		*slash = '\0';
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		return -errno;
-	}
-	if (fsync(fd) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	return 0;
-}
-
 static void ga_tls_time_str(time_t t, char out[16])
 {
 	struct tm tm;
@@ -335,7 +260,14 @@ static int ga_tls_make_cert(struct ga_tls_server *s, const struct ga_conf *c,
 	if (ret) {
 		goto out;
 	}
-	err = ga_tls_write_file(c->server.key, pem, strlen((char *)pem), 0600);
+	/* a fresh tree or board: create the directories (0700: the key) */
+	err = ga_fs_mkdir_parents(c->server.key, 0700);
+	if (!err) {
+		err = ga_fs_mkdir_parents(c->server.cert, 0755);
+	}
+	if (!err) {
+		err = ga_fs_write_atomic(c->server.key, pem, strlen((char *)pem), 0600);
+	}
 	if (err) {
 		ga_tls_report(errcb, arg, "auto_cert: cannot write %s: %s",
 			      c->server.key, strerror(-err));
@@ -347,14 +279,12 @@ static int ga_tls_make_cert(struct ga_tls_server *s, const struct ga_conf *c,
 		err = -EIO;
 		goto out;
 	}
-	err = ga_tls_write_file(c->server.cert, pem, strlen((char *)pem), 0644);
+	err = ga_fs_write_atomic(c->server.cert, pem, strlen((char *)pem), 0644);
 	if (err) {
 		ga_tls_report(errcb, arg, "auto_cert: cannot write %s: %s",
 			      c->server.cert, strerror(-err));
 		goto out;
 	}
-	(void)ga_tls_fsync_dir_of(c->server.cert);
-	(void)ga_tls_fsync_dir_of(c->server.key);
 	ga_log(LOG_NOTICE, "auto_cert: created a self-signed ECDSA P-256 "
 	       "certificate %s and key %s", c->server.cert, c->server.key);
 	err = 0;
