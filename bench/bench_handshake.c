@@ -114,6 +114,21 @@ int main(int argc, char **argv)
 	mbedtls_ssl_config_defaults(&cc, MBEDTLS_SSL_IS_CLIENT,
 				    MBEDTLS_SSL_TRANSPORT_STREAM,
 				    MBEDTLS_SSL_PRESET_DEFAULT);
+	{
+		/* ECDHE on P-256, as the issue defines the limit */
+#if MBEDTLS_VERSION_NUMBER >= 0x03010000
+		static const uint16_t g[] = { MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, 0 };
+
+		mbedtls_ssl_conf_groups(&sc, g);
+		mbedtls_ssl_conf_groups(&cc, g);
+#else
+		static const mbedtls_ecp_group_id g[] = { MBEDTLS_ECP_DP_SECP256R1,
+							  MBEDTLS_ECP_DP_NONE };
+
+		mbedtls_ssl_conf_curves(&sc, g);
+		mbedtls_ssl_conf_curves(&cc, g);
+#endif
+	}
 	mbedtls_ssl_conf_rng(&sc, mbedtls_ctr_drbg_random, &drbg);
 	mbedtls_ssl_conf_rng(&cc, mbedtls_ctr_drbg_random, &drbg);
 	mbedtls_ssl_conf_own_cert(&sc, &crt, &key);
