@@ -26,9 +26,21 @@ check_match "unknown section" "bad.conf:5: unknown section \[webhok\]" "$out"
 check_match "unknown key with a suggestion" "bad.conf:8: unknown key 'secrt' in \[webhook\] \(did you mean 'secret'\?\)" "$out"
 check_match "every error is reported, not just the first" "4 error\(s\)|5 error\(s\)" "$out"
 
-ga_config
+for bad in "listen = 0.0.0.0:8443
+tls = off" "listen = [::]:8443
+[webhook]
+auth = none"; do
+	printf '[server]\n%s\n' "$bad" >"$GA_TMP/open.conf"
+	out=$("$GA_D" -t -c "$GA_TMP/open.conf" 2>&1)
+	check_match "refused on a public address: $(echo "$bad" | tail -1)" \
+		'only allowed on a loopback' "$out"
+done
+
+ga_config "group = daemon"
 ga_start || { not_ok "daemon starts"; ga_done; }
 pid=$GA_PID
+check "control socket mode 0660" 660 "$(stat -c %a "$GA_TMP/ctl.sock")"
+check "control socket group from [control] group" daemon "$(stat -c %G "$GA_TMP/ctl.sock")"
 r=$(ga_post "/api/events?code=$GA_SECRET" "$EV/sms-received.json")
 check_match "before reload: the old secret works" '^200 ' "$r"
 

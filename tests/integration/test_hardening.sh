@@ -14,6 +14,7 @@ Q="?code=$GA_SECRET"
 GA_CONF_SERVER="max_connections = 8
 max_body = 65536
 header_timeout_ms = 4000"
+GA_CONF_JOURNAL="max_bytes = 1073741824"
 ga_config
 ga_start || { not_ok "daemon starts"; ga_done; }
 fds() { ls "/proc/$GA_PID/fd" | wc -l; }
@@ -158,6 +159,38 @@ r=$(curl -sk --max-time 5 -o /dev/null -w '%{http_code}' "$GA_URL/healthz")
 check "flood: service resumes" 200 "$r"
 check_match "flood: shed or evicted connections are counted" \
 	'http.(shed|evicted): [1-9]' "$(ga_ctl status)"
+
+# --- RSS flat over 100 000 requests ------------------------------------------
+# (skipped under ASan: its quarantine holds freed memory on purpose)
+if [ "${GA_SAN:-}" != 1 ] && command -v wrk >/dev/null 2>&1; then
+	python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1])); e[0]["id"] = "@ID@"; print(json.dumps(e))' \
+		"$EV/sms-received.json" >"$GA_TMP/rss.json"
+	rss_run() { # total requests of wrk runs until >= $1
+		local total=0 n
+		while [ "$total" -lt "$1" ]; do
+			n=$(BENCH_BODY="$GA_TMP/rss.json" BENCH_SECRET="$GA_SECRET" \
+				wrk -t2 -c8 -d2s -s "$GA_ROOT/bench/post.lua" "$GA_URL/api/events" 2>/dev/null |
+				sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p')
+			[ -n "$n" ] && [ "$n" -gt 0 ] || break
+			total=$((total + n))
+		done
+		echo "$total"
+	}
+	rss() { sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$GA_PID/status"; }
+	warm=$(rss_run 20000)
+	r0=$(rss)
+	n=$(rss_run 100000)
+	r1=$(rss)
+	echo "# RssAnon ${r0} KiB after ${warm} warm-up requests, ${r1} KiB after ${n} more"
+	if [[ "$r0" =~ ^[0-9]+$ && "$r1" =~ ^[0-9]+$ ]] && [ "$r0" -gt 0 ] &&
+		[ "$n" -ge 100000 ] && [ $((r1 - r0)) -le 256 ]; then
+		ok "RSS flat over $n requests (+$((r1 - r0)) KiB)"
+	else
+		not_ok "RSS flat over 100 000 requests" "$n requests, ${r0} -> ${r1} KiB"
+	fi
+fi
 
 # --- no fd leaks on any of those paths ------------------------------------------
 sleep 4.5 # header_timeout_ms: half-open floods time out
