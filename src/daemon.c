@@ -23,6 +23,7 @@
 #include "lcd.h"
 #include "eventgrid.h"
 #include "journal.h"
+#include "json.h"
 #include "log.h"
 #include "loop.h"
 #include "server.h"
@@ -417,26 +418,6 @@ static int ga_cmd_sim_press(void *arg, struct ga_span args, struct ga_ctl_out *o
 	return err;
 }
 
-/* JSON-escape @s into @out (bounded). */
-static void ga_daemon_json_str(struct ga_span s, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < s.len && o + 7 < size; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(out + o, size - o, "\\u%04x", c);
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-}
-
 /* `inject CLASS [TEXT]`: an event through the same path as the network
  * (webhook, parser, journal with fsync, alert), for an installation check. */
 static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
@@ -457,8 +438,8 @@ static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
 		cls = ga_span_make(args.ptr, (size_t)(sp - args.ptr));
 		rest = ga_span_trim(ga_span_make(sp + 1, args.len - cls.len - 1));
 	}
-	ga_daemon_json_str(rest.len ? rest : GA_SPAN_LIT("gridalert test message"),
-			   text, sizeof(text));
+	ga_json_escape(rest.len ? rest : GA_SPAN_LIT("gridalert test message"),
+		       text, sizeof(text));
 	if (ga_span_eq(cls, GA_SPAN_LIT("sms"))) {
 		n = snprintf(body, sizeof(body), "[{\"id\":\"inject-%llu\",\"topic\":"
 			     "\"gridalertctl\",\"subject\":\"/phonenumber/0\",\"eventType\":"

@@ -468,3 +468,39 @@ bool ga_json_str_ieq(struct ga_span raw, const char *lit)
 	n = ga_json_str_decode(raw, buf, sizeof(buf));
 	return ga_span_ieq_str(ga_span_make(buf, n), lit);
 }
+
+size_t ga_json_escape(struct ga_span in, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (size == 0) {
+		return 0;
+	}
+	for (size_t i = 0; i < in.len; i++) {
+		unsigned char c = (unsigned char)in.ptr[i];
+
+		if (c == '"' || c == '\\') {
+			if (o + 2 >= size) {
+				break;
+			}
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c < 0x20) {
+			if (o + 6 >= size) {
+				break;
+			}
+			memcpy(out + o, "\\u00", 4);
+			out[o + 4] = hex[c >> 4];
+			out[o + 5] = hex[c & 15];
+			o += 6;
+		} else {
+			if (o + 1 >= size) {
+				break;
+			}
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}

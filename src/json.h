@@ -39,6 +39,10 @@ size_t ga_utf8_decode(const char *p, size_t avail, uint32_t *cp);
  * to fit, always NUL-terminated. Returns the bytes written. */
 size_t ga_json_str_decode(struct ga_span raw, char *out, size_t size);
 
+/* Escape @in as the contents of a JSON string (", \ and controls) into
+ * @out, cut to fit, always NUL-terminated. Returns the bytes written. */
+size_t ga_json_escape(struct ga_span in, char *out, size_t size);
+
 /* Compare the decoded value of a raw JSON string with @lit, ASCII
  * case-insensitively (keys and enum-like values). */
 bool ga_json_str_ieq(struct ga_span raw, const char *lit);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "eventgrid.h"
 #include "http.h"
+#include "json.h"
 #include "log.h"
 
 #define GA_WEBHOOK_ALLOW "POST, OPTIONS"
@@ -56,19 +57,8 @@ void ga_webhook_error(struct ga_webhook_resp *resp, int status,
 	}
 	o += (size_t)snprintf(resp->body, resp->body_size, "{\"error\":\"");
 	/* The reason may quote input: escape it, cut it to fit. */
-	for (const char *p = reason; *p && o + 8 < resp->body_size; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch == '"' || ch == '\\') {
-			resp->body[o++] = '\\';
-			resp->body[o++] = (char)ch;
-		} else if (ch < 0x20) {
-			o += (size_t)snprintf(resp->body + o, resp->body_size - o,
-					      "\\u%04x", ch);
-		} else {
-			resp->body[o++] = (char)ch;
-		}
-	}
+	o += ga_json_escape(ga_span_str(reason), resp->body + o,
+			    resp->body_size - o - 2);
 	o += (size_t)snprintf(resp->body + o, resp->body_size - o, "\"}");
 	resp->body_len = o < resp->body_size ? o : resp->body_size - 1;
 }
