@@ -30,6 +30,7 @@
 #include "store.h"
 #include "tls.h"
 #include "webhook.h"
+#include "pull.h"
 
 /* fds: listeners (4) + connections + 1 spare + ctl (1 + clients) + the
  * signalfd + GPIO edge fds and LCD/watchdog spares (8). */
@@ -58,6 +59,12 @@ struct ga_daemon {
 	struct ga_journal journal;
 	struct ga_journal_mark mark;
 	unsigned int batch_appended;
+	/* journal.sync_failures when the first unsynced batch was appended:
+	 * a failed sync by anyone (ack, pull) cuts every unsynced record, so
+	 * the group commit must not answer 200 for them afterwards. */
+	unsigned long unsynced_epoch;
+	bool unsynced;
+	struct ga_pull pull;
 	struct ga_msg scratch;
 	struct ga_confedit edit;
 	struct ga_timer confirm; /* commit confirm: roll back when it fires */
@@ -197,6 +204,10 @@ static bool ga_daemon_sink_end(void *arg, bool ok)
 		ga_journal_rollback(&d->journal, &d->mark);
 		return false;
 	}
+	if (d->batch_appended && !d->unsynced) {
+		d->unsynced = true;
+		d->unsynced_epoch = d->journal.stats.sync_failures;
+	}
 	return d->batch_appended > 0;
 }
 
@@ -210,8 +221,14 @@ static const struct ga_sink_ops ga_daemon_sink = {
 static int ga_daemon_commit(void *arg)
 {
 	struct ga_daemon *d = arg;
+	int err = ga_journal_sync(&d->journal);
 
-	return ga_journal_sync(&d->journal);
+	if (!err && d->unsynced &&
+	    d->journal.stats.sync_failures != d->unsynced_epoch) {
+		err = -EIO; /* another caller's failed sync cut our records */
+	}
+	d->unsynced = false;
+	return err;
 }
 
 /* Present only in the gridalertd-alloc test build (tests/alloc): counts our
@@ -226,6 +243,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	struct ga_daemon *d = arg;
 	const struct ga_server_stats *ss = &d->server.stats;
 	const struct ga_webhook_stats *ws = &d->webhook.stats;
+	const struct ga_pull_stats *ps = &d->pull.stats;
 	char listen[256];
 
 	(void)args;
@@ -247,9 +265,9 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "http.timeouts: %lu\n", ss->timeouts);
 	ga_ctl_printf(o, "http.shed: %lu\n", ss->shed);
 	ga_ctl_printf(o, "http.evicted: %lu\n", ss->evicted + ss->evicted_slow);
-	ga_ctl_printf(o, "events.accepted: %lu\n", ws->accepted);
-	ga_ctl_printf(o, "events.duplicate: %lu\n", ws->duplicate);
-	ga_ctl_printf(o, "events.ignored: %lu\n", ws->ignored);
+	ga_ctl_printf(o, "events.accepted: %lu\n", ws->accepted + ps->accepted);
+	ga_ctl_printf(o, "events.duplicate: %lu\n", ws->duplicate + ps->duplicate);
+	ga_ctl_printf(o, "events.ignored: %lu\n", ws->ignored + ps->ignored);
 	ga_ctl_printf(o, "events.rejected: %lu\n", ws->rejected);
 	ga_ctl_printf(o, "webhook.unauthorized: %lu\n", ws->unauthorized);
 	ga_ctl_printf(o, "webhook.validations: %lu\n", ws->validations);
@@ -290,8 +308,12 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			      ga_pattern_name(ga_alarm_pattern(&d->alarm,
 							       (enum ga_output)k)));
 	}
-	ga_ctl_printf(o, "pull.state: %s\n",
-		      d->conf->pull.endpoint[0] ? "not built yet" : "off");
+	ga_ctl_printf(o, "pull.state: %s\n", ga_pull_state(&d->pull));
+	ga_ctl_printf(o, "pull.received: %lu\n", ps->received);
+	ga_ctl_printf(o, "pull.acknowledged: %lu\n", ps->acknowledged);
+	ga_ctl_printf(o, "pull.released: %lu\n", ps->released);
+	ga_ctl_printf(o, "pull.rejected: %lu\n", ps->rejected);
+	ga_ctl_printf(o, "pull.lock_failures: %lu\n", ps->lock_failures);
 	return 0;
 }
 
@@ -748,6 +770,9 @@ static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	d->gpio.conf = next;
 	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
+	if (ga_pull_reconf(&d->pull, next)) {
+		ga_log(LOG_ERR, "reload: pull: out of memory");
+	}
 	d->reloads++;
 	ga_log(LOG_NOTICE, "reloaded %s", d->conf_path);
 	return 0;
@@ -809,6 +834,7 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_lcd_init(&d->lcd);
 	ga_gpio_init(&d->gpio);
 	ga_ctl_init(&d->ctl);
+	ga_pull_init(&d->pull);
 	d->drain.cb = ga_daemon_drain_cb;
 	d->confirm.cb = ga_daemon_confirm_expired;
 	ga_confedit_init(&d->edit, d->conf_path);
@@ -877,6 +903,19 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		ga_log(LOG_ERR, "not starting: listen: %s", strerror(-err));
 		goto fail;
 	}
+	{
+		const struct ga_pull_ops pops = {
+			.sink = &ga_daemon_sink,
+			.sink_arg = d,
+			.commit = ga_daemon_commit,
+		};
+
+		err = ga_pull_setup(&d->pull, &d->loop, d->conf, &d->eg, &pops);
+		if (err) {
+			ga_log(LOG_ERR, "not starting: pull: %s", strerror(-err));
+			goto fail;
+		}
+	}
 	err = ga_ctl_setup(&d->ctl, &d->loop, d->conf->control.socket,
 			   d->conf->control.group, ga_daemon_cmds,
 			   GA_ARRAY_SIZE(ga_daemon_cmds), d);
@@ -921,6 +960,7 @@ void ga_daemon_free(struct ga_daemon *d)
 		return;
 	}
 	ga_ctl_close(&d->ctl);
+	ga_pull_close(&d->pull);
 	ga_server_close(&d->server);
 	if (d->alert.loop) {
 		ga_alert_close(&d->alert);

@@ -358,39 +358,6 @@ static bool ga_eg_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Extent of the object starting at s[i] == '{': strings skipped, braces
- * counted without recursion. Returns the index after it, or 0 when the
- * body ends first. Validity is ga_json_check()'s job. */
-static size_t ga_eg_object_end(const char *s, size_t len, size_t i)
-{
-	size_t depth = 0;
-
-	for (; i < len; i++) {
-		char c = s[i];
-
-		if (c == '"') {
-			for (i++; i < len && s[i] != '"'; i++) {
-				if (s[i] == '\\') {
-					i++;
-				}
-			}
-			if (i >= len) {
-				return 0;
-			}
-		} else if (c == '{' || c == '[') {
-			depth++;
-		} else if (c == '}' || c == ']') {
-			if (depth == 0) {
-				return 0;
-			}
-			if (--depth == 0) {
-				return i + 1;
-			}
-		}
-	}
-	return 0;
-}
-
 static int ga_eg_element(struct ga_eventgrid *p, struct ga_span body,
 			 size_t start, size_t end, enum ga_eg_format fmt,
 			 bool single, struct ga_event *ev, struct ga_eg_result *res)
@@ -495,7 +462,7 @@ static int ga_eg_pass(struct ga_eventgrid *p, struct ga_span body,
 			return ga_eg_fail(res, -EINVAL, "array element at byte %zu "
 					  "is not an event object", i);
 		}
-		e = ga_eg_object_end(s, len, i);
+		e = ga_json_value_end(s, len, i);
 		if (!e) {
 			return ga_eg_fail(res, -EINVAL, "invalid JSON at byte %zu: "
 					  "unterminated object", i);

@@ -51,11 +51,20 @@ void ga_http_parser_init(struct ga_http_parser *p,
 	p->state = S_LINE;
 }
 
+void ga_http_parser_init_response(struct ga_http_parser *p,
+				  const struct ga_http_limits *lim)
+{
+	ga_http_parser_init(p, lim);
+	p->response = true;
+}
+
 void ga_http_parser_reset(struct ga_http_parser *p)
 {
 	struct ga_http_limits lim = p->lim;
+	bool response = p->response;
 
 	ga_http_parser_init(p, &lim);
+	p->response = response;
 }
 
 static int ga_http_fail(struct ga_http_parser *p, int status,
@@ -139,6 +148,24 @@ static int ga_http_request_line(struct ga_http_parser *p, const char *buf,
 		return ga_http_fail(p, 505, "HTTP version not supported");
 	}
 	p->minor = (unsigned int)(buf[i + 7] - '0');
+	return 0;
+}
+
+/* "HTTP/1.x 200 OK": version, three digits, a reason that may be empty. */
+static int ga_http_status_line(struct ga_http_parser *p, const char *buf,
+			       size_t start, size_t end)
+{
+	const char *s = buf + start;
+	size_t n = end - start;
+
+	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || s[7] < '0' ||
+	    s[7] > '9' || s[8] != ' ' || s[9] < '1' || s[9] > '5' ||
+	    s[10] < '0' || s[10] > '9' || s[11] < '0' || s[11] > '9' ||
+	    (n > 12 && s[12] != ' ')) {
+		return ga_http_fail(p, 502, "malformed status line");
+	}
+	p->minor = (unsigned int)(s[7] - '0');
+	p->resp_status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
 	return 0;
 }
 
@@ -252,6 +279,7 @@ static void ga_http_fill(struct ga_http_parser *p, const char *buf)
 	const char *q;
 
 	memset(r, 0, sizeof(*r));
+	r->status = p->resp_status;
 	r->method = ga_http_sp(buf, p->method_off, p->method_len);
 	r->target = ga_http_sp(buf, p->target_off, p->target_len);
 	q = memchr(r->target.ptr, '?', r->target.len);
@@ -316,6 +344,12 @@ static int ga_http_head_end(struct ga_http_parser *p, const char *buf)
 		return ga_http_fail(p, 400,
 				    "both Content-Length and Transfer-Encoding");
 	}
+	if (p->response && (p->resp_status < 200 || p->resp_status == 204 ||
+			    p->resp_status == 304)) {
+		p->state = S_DONE; /* RFC 9112 §6.3: never a body */
+		p->consumed = p->off;
+		return 0;
+	}
 	if (p->chunked) {
 		p->state = S_CHUNK_SIZE;
 	} else if (p->has_length) {
@@ -323,6 +357,8 @@ static int ga_http_head_end(struct ga_http_parser *p, const char *buf)
 			return ga_http_fail(p, 413, "body larger than max_body");
 		}
 		p->state = S_BODY;
+	} else if (p->response) {
+		return ga_http_fail(p, 502, "response without Content-Length");
 	} else if (ga_http_method_needs_body(p, buf)) {
 		return ga_http_fail(p, 411, "Content-Length or chunked required");
 	} else {
@@ -431,7 +467,9 @@ int ga_http_parse(struct ga_http_parser *p, char *buf, size_t len)
 				if (end - start > p->lim.request_line_max) {
 					return ga_http_fail(p, 414, "request line too long");
 				}
-				if (ga_http_request_line(p, buf, start, end)) {
+				if (p->response
+					    ? ga_http_status_line(p, buf, start, end)
+					    : ga_http_request_line(p, buf, start, end)) {
 					return GA_HTTP_ERROR;
 				}
 				p->state = S_HEADERS;

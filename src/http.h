@@ -58,6 +58,7 @@ struct ga_http_header {
 };
 
 struct ga_http_req {
+	int status;            /* responses: the status code; requests: 0 */
 	struct ga_span method;
 	struct ga_span target; /* as sent */
 	struct ga_span path;   /* target before '?' */
@@ -104,6 +105,8 @@ struct ga_http_parser {
 	unsigned int minor;
 	bool has_length, chunked, close, keep_alive_hdr, expect_continue;
 	bool head_reported;
+	bool response;       /* parse a response (pull client), not a request */
+	int resp_status;
 	uint64_t content_length;
 	struct ga_http_req req; /* filled when HEAD_DONE / DONE is returned */
 };
@@ -111,6 +114,13 @@ struct ga_http_parser {
 void ga_http_limits_default(struct ga_http_limits *lim);
 void ga_http_parser_init(struct ga_http_parser *p,
 			 const struct ga_http_limits *lim);
+/* The same parser for a response (the pull client, src/pull.c): a status
+ * line instead of a request line; the body framed by Content-Length or
+ * chunked, none for 1xx/204/304. A body delimited only by the connection
+ * close is refused (502): nothing we talk to sends one, and it could not
+ * be told from a truncated response. Errors use the request statuses. */
+void ga_http_parser_init_response(struct ga_http_parser *p,
+				  const struct ga_http_limits *lim);
 /* Ready for the next request on the same connection (limits kept). */
 void ga_http_parser_reset(struct ga_http_parser *p);
 /* Parse what is in buf[0..len). May rewrite bytes of a chunked body in

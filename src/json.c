@@ -504,3 +504,143 @@ size_t ga_json_escape(struct ga_span in, char *out, size_t size)
 	out[o] = '\0';
 	return o;
 }
+
+/* ---- walking a checked document ------------------------------------------ */
+
+static size_t ga_json_skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && ga_json_ws(s[i])) {
+		i++;
+	}
+	return i;
+}
+
+size_t ga_json_value_end(const char *s, size_t len, size_t i)
+{
+	size_t depth = 0;
+
+	i = ga_json_skip_ws(s, len, i);
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (c == '"') {
+			for (i++; i < len && s[i] != '"'; i++) {
+				if (s[i] == '\\') {
+					i++;
+				}
+			}
+			if (i >= len) {
+				return 0;
+			}
+			if (depth == 0) {
+				return i + 1;
+			}
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0) {
+				return 0;
+			}
+			if (--depth == 0) {
+				return i + 1;
+			}
+		} else if (depth == 0) {
+			/* number or literal: up to a delimiter */
+			while (i < len && !ga_json_ws(s[i]) && s[i] != ',' &&
+			       s[i] != '}' && s[i] != ']') {
+				i++;
+			}
+			return i;
+		}
+	}
+	return 0;
+}
+
+static bool ga_json_iter_start(struct ga_json_iter *it, struct ga_span v,
+			       char open)
+{
+	size_t i = ga_json_skip_ws(v.ptr, v.len, 0);
+
+	if (i >= v.len || v.ptr[i] != open) {
+		return false;
+	}
+	it->v = v;
+	it->i = i + 1;
+	it->first = true;
+	return true;
+}
+
+bool ga_json_iter_object(struct ga_json_iter *it, struct ga_span v)
+{
+	return ga_json_iter_start(it, v, '{');
+}
+
+bool ga_json_iter_array(struct ga_json_iter *it, struct ga_span v)
+{
+	return ga_json_iter_start(it, v, '[');
+}
+
+/* Step over the ',' between items; false at the closing bracket. */
+static bool ga_json_iter_step(struct ga_json_iter *it)
+{
+	const char *s = it->v.ptr;
+	size_t len = it->v.len;
+
+	it->i = ga_json_skip_ws(s, len, it->i);
+	if (it->i >= len || s[it->i] == '}' || s[it->i] == ']') {
+		return false;
+	}
+	if (!it->first) {
+		if (s[it->i] != ',') {
+			return false;
+		}
+		it->i = ga_json_skip_ws(s, len, it->i + 1);
+	}
+	it->first = false;
+	return it->i < len;
+}
+
+static bool ga_json_iter_value(struct ga_json_iter *it, struct ga_span *val)
+{
+	size_t start = ga_json_skip_ws(it->v.ptr, it->v.len, it->i);
+	size_t end = ga_json_value_end(it->v.ptr, it->v.len, start);
+
+	if (!end) {
+		it->i = it->v.len;
+		return false;
+	}
+	*val = ga_span_make(it->v.ptr + start, end - start);
+	it->i = end;
+	return true;
+}
+
+bool ga_json_next_member(struct ga_json_iter *it, struct ga_span *key,
+			 struct ga_span *val)
+{
+	struct ga_span k;
+
+	if (!ga_json_iter_step(it) || !ga_json_iter_value(it, &k) ||
+	    !ga_json_as_string(k, key)) {
+		return false;
+	}
+	it->i = ga_json_skip_ws(it->v.ptr, it->v.len, it->i);
+	if (it->i >= it->v.len || it->v.ptr[it->i] != ':') {
+		return false;
+	}
+	it->i++;
+	return ga_json_iter_value(it, val);
+}
+
+bool ga_json_next_elem(struct ga_json_iter *it, struct ga_span *val)
+{
+	return ga_json_iter_step(it) && ga_json_iter_value(it, val);
+}
+
+bool ga_json_as_string(struct ga_span v, struct ga_span *raw)
+{
+	if (v.len < 2 || v.ptr[0] != '"' || v.ptr[v.len - 1] != '"') {
+		return false;
+	}
+	*raw = ga_span_make(v.ptr + 1, v.len - 2);
+	return true;
+}

@@ -47,4 +47,32 @@ size_t ga_json_escape(struct ga_span in, char *out, size_t size);
  * case-insensitively (keys and enum-like values). */
 bool ga_json_str_ieq(struct ga_span raw, const char *lit);
 
+/* ---- walking a checked document without tokens ----------------------------
+ * For envelopes around events (the namespace receive response holds up to
+ * 100 events): jsmn would need tokens for all of them at once; these walk
+ * member by member in O(1) state and hand out spans, and each event is then
+ * tokenized on its own. Only for text ga_json_check() accepted. */
+
+/* Index after the value starting at s[i] (after any whitespace), or 0 when
+ * the text ends first. */
+size_t ga_json_value_end(const char *s, size_t len, size_t i);
+
+struct ga_json_iter {
+	struct ga_span v; /* the object or array being walked */
+	size_t i;
+	bool first;
+};
+
+/* Begin walking @v, which must be an object ('{') or array ('['): false
+ * when it is another kind of value. */
+bool ga_json_iter_object(struct ga_json_iter *it, struct ga_span v);
+bool ga_json_iter_array(struct ga_json_iter *it, struct ga_span v);
+/* Next member: @key the raw string contents, @val the value's span (a
+ * string value includes its quotes). False after the last one. */
+bool ga_json_next_member(struct ga_json_iter *it, struct ga_span *key,
+			 struct ga_span *val);
+bool ga_json_next_elem(struct ga_json_iter *it, struct ga_span *val);
+/* The raw contents of @v when it is a string, else false. */
+bool ga_json_as_string(struct ga_span v, struct ga_span *raw);
+
 #endif /* GA_JSON_H */

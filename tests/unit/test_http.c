@@ -277,6 +277,90 @@ static void test_response_bytes(void **state)
 	assert_int_equal(n, 25);
 }
 
+/* Response mode (the pull client): what Azure's front ends send, split at
+ * every byte, and the framings a client must refuse. */
+static void test_parse_responses(void **state)
+{
+	static const struct {
+		const char *in;
+		int result;  /* GA_HTTP_DONE or GA_HTTP_ERROR */
+		int status;  /* the response's, or the parse error's */
+		const char *body;
+		bool keep_alive;
+	} cases[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+		  "Content-Length: 12\r\nDate: Tue, 09 Apr 2024 18:24:46 GMT\r\n\r\n"
+		  "{\"value\":[]}", GA_HTTP_DONE, 200, "{\"value\":[]}", true },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		  "5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n", GA_HTTP_DONE, 200,
+		  "{\"a\":1}", true },
+		{ "HTTP/1.1 401 Unauthorized\r\nContent-Length: 2\r\n"
+		  "Connection: close\r\n\r\n{}", GA_HTTP_DONE, 401, "{}", false },
+		{ "HTTP/1.1 204 No Content\r\n\r\n", GA_HTTP_DONE, 204, "", true },
+		{ "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", GA_HTTP_DONE,
+		  200, "", false },
+		{ "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", GA_HTTP_DONE, 200,
+		  "", true }, /* the reason phrase may be absent */
+		{ "HTTP/1.1 200 OK\r\n\r\nbody until close", GA_HTTP_ERROR, 502,
+		  NULL, false },
+		{ "HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n", GA_HTTP_ERROR,
+		  502, NULL, false },
+		{ "HTTP/2 200 OK\r\nContent-Length: 0\r\n\r\n", GA_HTTP_ERROR,
+		  502, NULL, false },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+		  GA_HTTP_ERROR, 400, NULL, false },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n",
+		  GA_HTTP_ERROR, 413, NULL, false },
+	};
+	static char buf[4096];
+	static const char again[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	struct ga_http_parser p;
+
+	(void)state;
+	ga_http_limits_default(&lim);
+	lim.max_body = 1000;
+	for (size_t i = 0; i < GA_ARRAY_SIZE(cases); i++) {
+		size_t len = strlen(cases[i].in);
+
+		for (size_t step = 0; step <= len; step++) {
+			size_t have = 0;
+			int r = GA_HTTP_NEED_MORE;
+
+			ga_http_parser_init_response(&p, &lim);
+			while (have < len && r == GA_HTTP_NEED_MORE) {
+				size_t n = step ? (len - have < step ? len - have : step)
+						: len - have;
+
+				memcpy(buf + have, cases[i].in + have, n);
+				have += n;
+				do {
+					r = ga_http_parse(&p, buf, have);
+				} while (r == GA_HTTP_HEAD_DONE);
+			}
+			if (r != cases[i].result) {
+				fail_msg("case %zu step %zu: result %d", i, step, r);
+			}
+			if (r == GA_HTTP_ERROR) {
+				assert_int_equal(ga_http_parse_status(&p), cases[i].status);
+				continue;
+			}
+			{
+				const struct ga_http_req *q = ga_http_request(&p);
+
+				assert_int_equal(q->status, cases[i].status);
+				assert_int_equal(q->body.len, strlen(cases[i].body));
+				assert_memory_equal(q->body.ptr, cases[i].body, q->body.len);
+				assert_int_equal(q->keep_alive, cases[i].keep_alive);
+			}
+		}
+	}
+	/* reset keeps response mode for the next answer on the connection */
+	ga_http_parser_reset(&p);
+	memcpy(buf, again, sizeof(again) - 1);
+	assert_int_equal(ga_http_parse(&p, buf, sizeof(again) - 1), GA_HTTP_DONE);
+	assert_int_equal(ga_http_request(&p)->status, 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_query_get),
 		cmocka_unit_test(test_response_bytes),
+		cmocka_unit_test(test_parse_responses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
