@@ -704,13 +704,55 @@ static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "help", "help", "this list", ga_cmd_help },
 };
 
+/* help: the command list; help COMMAND; help KEY (the key table's text,
+ * default and running value, so the console needs no manual). */
 static int ga_cmd_help(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
-	(void)arg;
-	(void)args;
+	struct ga_daemon *d = arg;
+	const char *name, *help, *def;
+	char want[96], value[GA_CONF_PATH_MAX];
+	bool found = false;
+
+	args = ga_span_trim(args);
+	if (!args.len) {
+		for (unsigned int i = 0; i < GA_ARRAY_SIZE(ga_daemon_cmds); i++) {
+			ga_ctl_printf(o, "%-24s %s\n", ga_daemon_cmds[i].usage,
+				      ga_daemon_cmds[i].help);
+		}
+		ga_ctl_printf(o, "%-24s %s\n", "help KEY|COMMAND",
+			      "what a config key (section.key) or command does");
+		return 0;
+	}
+	ga_span_copy(args, want, sizeof(want));
 	for (unsigned int i = 0; i < GA_ARRAY_SIZE(ga_daemon_cmds); i++) {
-		ga_ctl_printf(o, "%-24s %s\n", ga_daemon_cmds[i].usage,
-			      ga_daemon_cmds[i].help);
+		size_t n = strlen(want);
+
+		if (!strncmp(ga_daemon_cmds[i].name, want, n) &&
+		    (ga_daemon_cmds[i].name[n] == '\0' ||
+		     ga_daemon_cmds[i].name[n] == ' ')) {
+			ga_ctl_printf(o, "%-24s %s\n", ga_daemon_cmds[i].usage,
+				      ga_daemon_cmds[i].help);
+			found = true;
+		}
+	}
+	for (unsigned int i = 0; !found && ga_conf_key_info(i, &name, &help, &def);
+	     i++) {
+		if (strcmp(name, want) != 0) {
+			continue;
+		}
+		if (ga_conf_key_secret(name)) {
+			snprintf(value, sizeof(value), "(secret)");
+		} else if (ga_conf_get(d->conf, name, value, sizeof(value))) {
+			value[0] = '\0';
+		}
+		ga_ctl_printf(o, "%s: %s\n  default: %s\n  running: %s\n", name,
+			      help, def[0] ? def : "(empty)", value);
+		found = true;
+	}
+	if (!found) {
+		ga_ctl_printf(o, "help: no command or key %s (help lists the "
+			      "commands; keys are section.key)\n", want);
+		return -ENOENT;
 	}
 	return 0;
 }

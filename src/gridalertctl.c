@@ -1,6 +1,8 @@
 /* gridalertctl.c - the console client (DESIGN §2): one command from the
- * arguments, or commands from stdin (a script that stops at the first
- * failure, or an interactive prompt on a terminal).
+ * arguments, or commands from stdin: on a terminal an interactive shell
+ * (src/lineedit.c: editing, history, tab completion), otherwise a script
+ * that stops at the first failure. Lines end with CR, LF or CR LF, so a
+ * serial line that sends CR alone works both ways.
  * Exit status: 0 done, 1 the command failed, 2 the daemon is unreachable.
  */
 #include <errno.h>
@@ -8,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "config.h"
 #include "ctl.h"
 #include "ctlclient.h"
+#include "lineedit.h"
 
 static char reply[GA_CTL_REPLY_MAX + 1];
 
@@ -68,13 +72,213 @@ static int run(struct ga_ctlclient *c, const char *sock, const char *line)
 	return rc == 0 ? 0 : 1;
 }
 
+/* ---- script: stdin is not a terminal ------------------------------------ */
+
+/* One line of at most GA_CTL_LINE_MAX bytes ending in CR, LF or CR LF.
+ * 1 a line, 0 end of input, -1 too long. */
+static int script_line(char *line, size_t size)
+{
+	static bool after_cr;
+	size_t n = 0;
+	int ch;
+
+	for (;;) {
+		ch = getchar();
+		if (ch == EOF) {
+			line[n] = '\0';
+			return n ? 1 : 0;
+		}
+		if (ch == '\n' && after_cr) {
+			after_cr = false;
+			continue;
+		}
+		after_cr = ch == '\r';
+		if (ch == '\r' || ch == '\n') {
+			line[n] = '\0';
+			return 1;
+		}
+		if (n + 1 >= size) {
+			return -1;
+		}
+		line[n++] = (char)ch;
+	}
+}
+
+static int script(struct ga_ctlclient *c, const char *sock)
+{
+	char line[GA_CTL_LINE_MAX + 1];
+	int r, rc = 0;
+
+	while ((r = script_line(line, sizeof(line))) != 0) {
+		if (r < 0) {
+			fprintf(stderr, "gridalertctl: line longer than %u bytes\n",
+				GA_CTL_LINE_MAX);
+			return 1;
+		}
+		if (line[0] == '\0' || line[0] == '#') {
+			continue;
+		}
+		rc = run(c, sock, line);
+		if (rc) {
+			break; /* a script stops at the first failure */
+		}
+	}
+	return rc;
+}
+
+/* ---- shell: a terminal, often a serial console ----------------------------- */
+
+static const char *const shell_cmds[] = {
+	"ack", "commit", "confirm", "diff", "get", "help", "inject", "log",
+	"messages", "quit", "reload", "revert", "set", "sim", "status", "test",
+};
+static const char *const shell_alarm[] = {
+	"sms_led", "fail_led", "chat_led", "buzzer", "sms", "sms_failed", "chat",
+};
+
+/* What may follow the words already typed (the daemon's `help` is the
+ * authority; tests/integration/test_shell.sh checks the two agree). */
+static unsigned int shell_complete(void *arg, const char *line,
+				   unsigned int nword, const char **cands,
+				   unsigned int max)
+{
+	char w0[16] = "", w1[16] = "";
+	unsigned int n = 0;
+
+	(void)arg;
+	(void)sscanf(line, "%15s %15s", w0, w1);
+#define ADD(s) do { if (n < max) cands[n++] = (s); } while (0)
+	if (nword == 0) {
+		for (size_t i = 0; i < GA_ARRAY_SIZE(shell_cmds); i++) {
+			ADD(shell_cmds[i]);
+		}
+	} else if (nword == 1 && (!strcmp(w0, "get") || !strcmp(w0, "set") ||
+				  !strcmp(w0, "help"))) {
+		/* ga_conf_key_info() names live in one static buffer */
+		static char names[GA_LE_CANDS_MAX][64];
+		const char *name;
+
+		for (unsigned int i = 0; i < GA_LE_CANDS_MAX &&
+					 ga_conf_key_info(i, &name, NULL, NULL); i++) {
+			snprintf(names[i], sizeof(names[i]), "%s", name);
+			ADD(names[i]);
+		}
+		if (!strcmp(w0, "help")) {
+			for (size_t i = 0; i < GA_ARRAY_SIZE(shell_cmds); i++) {
+				ADD(shell_cmds[i]);
+			}
+		}
+	} else if (nword == 1 && !strcmp(w0, "test")) {
+		ADD("lcd");
+		ADD("alarm");
+	} else if (nword == 1 && !strcmp(w0, "sim")) {
+		ADD("press");
+	} else if (nword == 1 && !strcmp(w0, "commit")) {
+		ADD("confirm");
+	} else if (nword == 1 && !strcmp(w0, "ack")) {
+		ADD("all");
+	} else if (nword == 1 && !strcmp(w0, "inject")) {
+		ADD("sms");
+		ADD("sms_failed");
+		ADD("chat");
+	} else if (nword == 2 && !strcmp(w0, "test") && !strcmp(w1, "alarm")) {
+		for (size_t i = 0; i < GA_ARRAY_SIZE(shell_alarm); i++) {
+			ADD(shell_alarm[i]);
+		}
+	} else if (nword == 2 && !strcmp(w0, "sim") && !strcmp(w1, "press")) {
+		ADD("ack_button");
+	}
+#undef ADD
+	return n;
+}
+
+static struct termios shell_saved;
+
+static void shell_restore(void)
+{
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &shell_saved);
+}
+
+static void shell_flush(struct ga_lineedit *le)
+{
+	size_t off = 0;
+
+	while (off < le->outlen) {
+		ssize_t n = write(STDOUT_FILENO, le->out + off, le->outlen - off);
+
+		if (n <= 0) {
+			break;
+		}
+		off += (size_t)n;
+	}
+	ga_lineedit_out_clear(le);
+}
+
+static int shell(struct ga_ctlclient *c, const char *sock)
+{
+	static struct ga_lineedit le; /* history: 33 KiB, not on the stack */
+	struct termios raw;
+
+	if (tcgetattr(STDIN_FILENO, &shell_saved) == 0) {
+		raw = shell_saved;
+		/* byte at a time, no echo, Ctrl-C/Z as keys; output
+		 * processing stays on so replies' LF become CR LF */
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+		raw.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IXON | ISTRIP);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0) {
+			atexit(shell_restore);
+		}
+	}
+	ga_lineedit_init(&le, "gridalert> ", shell_complete, NULL);
+	printf("gridalertctl %s on %s; help lists the commands, Tab completes, "
+	       "quit or Ctrl-D leaves\n", GA_VERSION, sock);
+	fflush(stdout);
+	ga_lineedit_start(&le);
+	shell_flush(&le);
+	for (;;) {
+		unsigned char ch;
+		ssize_t n = read(STDIN_FILENO, &ch, 1);
+		enum ga_le_result r;
+
+		if (n <= 0) {
+			break;
+		}
+		r = ga_lineedit_feed(&le, ch);
+		shell_flush(&le);
+		if (r == GA_LE_EOF) {
+			break;
+		}
+		if (r == GA_LE_LINE) {
+			const char *line = ga_lineedit_line(&le);
+
+			while (*line == ' ') {
+				line++;
+			}
+			if (!strcmp(line, "quit") || !strcmp(line, "exit")) {
+				break;
+			}
+			if (*line && *line != '#') {
+				ga_lineedit_history_add(&le, line);
+				/* the daemon may come back: a failure keeps
+				 * the shell */
+				(void)run(c, sock, line);
+			}
+			ga_lineedit_start(&le);
+			shell_flush(&le);
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ga_conf conf;
 	const char *sock = NULL, *cfile = GA_CONF_DEFAULT_PATH;
 	struct ga_ctlclient c;
 	char line[GA_CTL_LINE_MAX + 2];
-	int opt, rc = 0;
+	int opt, rc;
 	bool tty;
 
 	while ((opt = getopt(argc, argv, "+c:s:Vh")) != -1) {
@@ -126,40 +330,8 @@ int main(int argc, char **argv)
 		ga_ctlclient_close(&c);
 		return rc;
 	}
-	tty = isatty(STDIN_FILENO);
-	for (;;) {
-		size_t n;
-
-		if (tty) {
-			fputs("gridalert> ", stdout);
-			fflush(stdout);
-		}
-		if (!fgets(line, sizeof(line), stdin)) {
-			break;
-		}
-		n = strlen(line);
-		if (n && line[n - 1] != '\n' && !feof(stdin)) {
-			fprintf(stderr, "gridalertctl: line longer than %u bytes\n",
-				GA_CTL_LINE_MAX);
-			return 1;
-		}
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
-			line[--n] = '\0';
-		}
-		if (n == 0 || line[0] == '#') {
-			continue;
-		}
-		if (tty && (strcmp(line, "quit") == 0 || strcmp(line, "exit") == 0)) {
-			break;
-		}
-		rc = run(&c, sock, line);
-		if (rc && !tty) {
-			break; /* a script stops at the first failure */
-		}
-		if (rc == 2 && tty) {
-			rc = 0; /* the daemon may come back; keep the shell */
-		}
-	}
+	tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	rc = tty ? shell(&c, sock) : script(&c, sock);
 	ga_ctlclient_close(&c);
-	return tty ? 0 : rc;
+	return rc;
 }
