@@ -31,6 +31,8 @@
 #include "tls.h"
 #include "webhook.h"
 #include "pull.h"
+#include "privdrop.h"
+#include "watchdog.h"
 
 /* fds: listeners (4) + connections + 1 spare + ctl (1 + clients) + the
  * signalfd + GPIO edge fds and LCD/watchdog spares (8). */
@@ -65,6 +67,7 @@ struct ga_daemon {
 	unsigned long unsynced_epoch;
 	bool unsynced;
 	struct ga_pull pull;
+	struct ga_watchdog wd;
 	struct ga_msg scratch;
 	struct ga_confedit edit;
 	struct ga_timer confirm; /* commit confirm: roll back when it fires */
@@ -308,6 +311,8 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			      ga_pattern_name(ga_alarm_pattern(&d->alarm,
 							       (enum ga_output)k)));
 	}
+	ga_ctl_printf(o, "watchdog: %s\n",
+		      ga_watchdog_describe(&d->wd, listen, sizeof(listen)));
 	ga_ctl_printf(o, "pull.state: %s\n", ga_pull_state(&d->pull));
 	ga_ctl_printf(o, "pull.received: %lu\n", ps->received);
 	ga_ctl_printf(o, "pull.acknowledged: %lu\n", ps->acknowledged);
@@ -797,6 +802,11 @@ static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	}
 	/* Listen addresses and max_connections belong to the sockets and
 	 * slots made at start. */
+	if (strcmp(next->system.user, d->conf->system.user) ||
+	    strcmp(next->system.watchdog, d->conf->system.watchdog)) {
+		ga_log(LOG_WARNING, "reload: [system] user and watchdog change "
+		       "after a restart");
+	}
 	if (next->server.nlisten != d->conf->server.nlisten ||
 	    next->server.max_connections != d->conf->server.max_connections) {
 		ga_log(LOG_WARNING, "reload: listen and max_connections change "
@@ -877,6 +887,7 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_gpio_init(&d->gpio);
 	ga_ctl_init(&d->ctl);
 	ga_pull_init(&d->pull);
+	ga_watchdog_init(&d->wd);
 	d->drain.cb = ga_daemon_drain_cb;
 	d->confirm.cb = ga_daemon_confirm_expired;
 	ga_confedit_init(&d->edit, d->conf_path);
@@ -968,8 +979,32 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 					  : strerror(-err));
 		goto fail;
 	}
+	/* Everything that needs root is open now: the watchdog device
+	 * last, so a failed start never leaves it armed for long. */
+	err = ga_watchdog_setup(&d->wd, &d->loop, d->conf->system.watchdog);
+	if (err) {
+		ga_log(LOG_ERR, "not starting: watchdog %s: %s",
+		       d->conf->system.watchdog, strerror(-err));
+		goto fail;
+	}
 	{
-		char listen[256];
+		const int own[] = { d->journal.dirfd, d->journal.fd };
+
+		err = ga_privdrop(d->conf->system.user, own, GA_ARRAY_SIZE(own));
+		if (err) {
+			ga_log(LOG_ERR, "not starting: cannot become %s",
+			       d->conf->system.user);
+			goto fail;
+		}
+		if (d->conf->system.user[0]) {
+			ga_privdrop_check("config", d->conf_path, true);
+			if (d->tls) {
+				ga_privdrop_check("key", d->conf->server.key, false);
+			}
+		}
+	}
+	{
+		char listen[256], status[300];
 
 		ga_server_listen_str(&d->server, listen, sizeof(listen));
 		if (ga_alloc_mark_ready) {
@@ -977,6 +1012,9 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		}
 		ga_log(LOG_NOTICE, "ready: %s on %s, control %s", d->tls ? "https" : "http",
 		       listen, d->conf->control.socket);
+		snprintf(status, sizeof(status), "serving %s on %s",
+			 d->tls ? "https" : "http", listen);
+		ga_watchdog_ready(&d->wd, status);
 	}
 	return d;
 fail:
@@ -988,6 +1026,7 @@ int ga_daemon_run(struct ga_daemon *d)
 {
 	int err = ga_loop_run(&d->loop);
 
+	ga_watchdog_stopping(&d->wd);
 	if (err) {
 		ga_log(LOG_ERR, "event loop: %s", strerror(-err));
 		return 1;
@@ -1001,6 +1040,8 @@ void ga_daemon_free(struct ga_daemon *d)
 	if (!d) {
 		return;
 	}
+	/* a clean exit disarms the watchdog (a crash does not get here) */
+	ga_watchdog_close(&d->wd, true);
 	ga_ctl_close(&d->ctl);
 	ga_pull_close(&d->pull);
 	ga_server_close(&d->server);
