@@ -213,6 +213,7 @@ struct ga_conf_ctx {
 	unsigned int set_line[GA_CONF_NKEYS];
 	unsigned int alert_line[GA_CLASS__COUNT][GA_CONF_ALERT_KEYS];
 	unsigned int section_line;
+	char alert_sect[32]; /* "alert.sms" while in [alert.sms]: messages */
 };
 
 static void ga_conf_error(struct ga_conf_ctx *x, unsigned int line,
@@ -489,19 +490,22 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 	char why[160];
 	uint64_t n;
 	bool b;
+	/* messages name the key as written: alert.sms.lcd, not alert.lcd */
+	const char *sec = strcmp(k->section, "alert") == 0 && x->alert_sect[0]
+				  ? x->alert_sect : k->section;
 
 	switch (k->type) {
 	case T_STR:
 	case T_ENUM:
 		if (k->type == T_ENUM && !ga_conf_word_in(v, k->choices)) {
 			ga_conf_error(x, x->line, "%s.%s: '%.*s' is not one of: %s",
-				      k->section, k->name, (int)v.len, v.ptr,
+				      sec, k->name, (int)v.len, v.ptr,
 				      k->choices);
 			return -EINVAL;
 		}
 		if (v.len >= k->size) {
 			ga_conf_error(x, x->line, "%s.%s: value longer than %zu bytes",
-				      k->section, k->name, k->size - 1);
+				      sec, k->name, k->size - 1);
 			return -EINVAL;
 		}
 		memcpy(field, v.ptr, v.len);
@@ -510,14 +514,14 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 	case T_PATH:
 		if (ga_conf_path(x, v, field, k->size)) {
 			ga_conf_error(x, x->line, "%s.%s: path longer than %zu bytes",
-				      k->section, k->name, k->size - 1);
+				      sec, k->name, k->size - 1);
 			return -EINVAL;
 		}
 		return 0;
 	case T_BOOL:
 		if (ga_conf_bool(v, &b)) {
 			ga_conf_error(x, x->line, "%s.%s: '%.*s' is not yes/no",
-				      k->section, k->name, (int)v.len, v.ptr);
+				      sec, k->name, (int)v.len, v.ptr);
 			return -EINVAL;
 		}
 		*(bool *)(void *)field = b;
@@ -527,13 +531,13 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 	case T_U64:
 		if (ga_conf_u64(v, &n)) {
 			ga_conf_error(x, x->line, "%s.%s: '%.*s' is not a number",
-				      k->section, k->name, (int)v.len, v.ptr);
+				      sec, k->name, (int)v.len, v.ptr);
 			return -EINVAL;
 		}
 		if (n < k->min || n > k->max) {
 			ga_conf_error(x, x->line,
 				      "%s.%s: %llu is out of bounds (%llu..%llu)",
-				      k->section, k->name, (unsigned long long)n,
+				      sec, k->name, (unsigned long long)n,
 				      (unsigned long long)k->min,
 				      (unsigned long long)k->max);
 			return -EINVAL;
@@ -627,7 +631,7 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 		return 0;
 	case T_OUTPUTS:
 		if (ga_conf_outputs(v, (uint8_t *)field, why, sizeof(why))) {
-			ga_conf_error(x, x->line, "alert outputs: %s", why);
+			ga_conf_error(x, x->line, "%s.%s: %s", sec, k->name, why);
 			return -EINVAL;
 		}
 		return 0;
@@ -969,6 +973,11 @@ static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 			x->c->server.nlisten = 0; /* the file replaces the default */
 		}
 		*seen = x->line;
+		x->alert_sect[0] = '\0';
+		if (*alert_cls >= 0) {
+			snprintf(x->alert_sect, sizeof(x->alert_sect), "alert.%s",
+				 ga_class_name((enum ga_class)*alert_cls));
+		}
 		(void)ga_conf_set(x, k, base, val);
 		return;
 	}
@@ -1258,6 +1267,10 @@ int ga_conf_check_value(const char *name, const char *value,
 		return -ENOENT;
 	}
 	ga_conf_defaults(&scratch);
+	if (cls >= 0) {
+		snprintf(x.alert_sect, sizeof(x.alert_sect), "alert.%s",
+			 ga_class_name((enum ga_class)cls));
+	}
 	if (k->type == T_LISTEN) {
 		scratch.server.nlisten = 0;
 	}
