@@ -64,6 +64,58 @@ check_match "the running config is kept after a bad reload" '^200 ' "$r"
 grep -q "keeping the running configuration" "$GA_LOG" &&
 	ok "the log says the old config was kept" ||
 	not_ok "the log says the old config was kept"
+
+# --- reload under traffic: one keep-alive client posts 300 events while
+# the config is reloaded 20 times (10 good by SIGHUP, 10 bad by ctl) ------
+sed -i '/^bogus line$/d' "$GA_TMP/gridalert.conf"
+r0=$(ga_status config.reloads)
+j0=$(ga_status journal.records)
+python3 - "$GA_PORT" new-secret "$EV/sms-received.json" >"$GA_TMP/traffic.out" 2>&1 <<'PY' &
+import http.client, json, ssl, sys
+port, secret, seed = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ev = json.load(open(seed))
+ctx = ssl._create_unverified_context()
+conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
+codes, reconnects = {}, 0
+for i in range(300):
+    ev[0]["id"] = "traffic-%d" % i
+    body = json.dumps(ev)
+    for attempt in (0, 1):
+        try:
+            conn.request("POST", "/api/events?code=" + secret, body,
+                         {"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            resp.read()
+            codes[resp.status] = codes.get(resp.status, 0) + 1
+            break
+        except (http.client.HTTPException, OSError):
+            reconnects += 1
+            conn.close()
+            conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx,
+                                               timeout=10)
+print("codes", " ".join("%d:%d" % kv for kv in sorted(codes.items())))
+print("reconnects", reconnects)
+PY
+TRAFFIC=$!
+for i in $(seq 1 10); do
+	kill -HUP "$GA_PID"
+	sleep 0.05
+	echo "bogus line" >>"$GA_TMP/gridalert.conf"
+	ga_ctl reload >/dev/null 2>&1
+	sed -i '/^bogus line$/d' "$GA_TMP/gridalert.conf"
+	sleep 0.05
+done
+wait "$TRAFFIC"
+check "under reloads: 300 of 300 requests answered 200" "codes 200:300" \
+	"$(sed -n 's/^codes //p;' "$GA_TMP/traffic.out" | sed 's/^/codes /')"
+check "under reloads: the keep-alive connection was never dropped" \
+	"reconnects 0" "$(grep '^reconnects' "$GA_TMP/traffic.out")"
+check "under reloads: same process" "$pid" "$(pgrep -f "gridalertd -f -c $GA_TMP/gridalert.conf" | head -1)"
+check "under reloads: 10 good reloads counted, 10 bad ones refused" \
+	"$((r0 + 10))" "$(ga_status config.reloads)"
+check "under reloads: every event journaled once" "$((j0 + 300))" \
+	"$(ga_status journal.records)"
+
 ga_stop
 check "SIGTERM exit 0" 0 "$GA_RC"
 ga_done
