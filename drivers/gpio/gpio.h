@@ -38,6 +38,28 @@ struct ga_gpio_ops {
 extern const struct ga_gpio_ops ga_gpio_sim;
 extern const struct ga_gpio_ops ga_gpio_gpiod;
 
+/* A bank of output lines driven together: the HD44780's RS, E and D4-D7
+ * for [lcd] driver = hd44780-gpio (drivers/lcd/gpio4.c). Requested for the
+ * daemon's life, initially low, every set one ioctl for all of them. */
+#define GA_GPIO_BANK_MAX 8
+/* Backend state, kept by the caller: libgpiod 1.6's line bulk is 64
+ * pointers (520 bytes). */
+#define GA_GPIO_BANK_PRIV_MAX 640
+
+struct ga_gpio_bank_ops {
+	size_t priv_size;
+	/* Open @chip (as [gpio] chip: name, path or label) and request
+	 * @offsets[@n] as outputs. 0 or -errno (-ENODEV, -EBUSY, -EINVAL). */
+	int (*open)(void *priv, const char *chip, const unsigned int *offsets,
+		    unsigned int n);
+	/* Set all lines, @values[i] for @offsets[i]. 0 or -errno. */
+	int (*set)(void *priv, const bool *values);
+	/* NULL-safe, idempotent. */
+	void (*close)(void *priv);
+};
+
+extern const struct ga_gpio_bank_ops ga_gpio_bank_gpiod;
+
 #define GA_GPIO_RETRY_MIN_MS 1000u
 #define GA_GPIO_RETRY_MAX_MS 60000u
 

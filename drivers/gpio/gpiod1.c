@@ -133,3 +133,69 @@ const struct ga_gpio_ops ga_gpio_gpiod = {
 	.button_read = ga_gpiod1_button_read,
 	.close = ga_gpiod1_close,
 };
+
+/* ---- output bank (hd44780-gpio) ------------------------------------------ */
+
+struct ga_gpiod1_bank {
+	struct gpiod_chip *chip;
+	struct gpiod_line_bulk bulk;
+	unsigned int n;
+	bool requested;
+};
+
+static void ga_gpiod1_bank_close(void *priv)
+{
+	struct ga_gpiod1_bank *b = priv;
+
+	if (b->requested) {
+		gpiod_line_release_bulk(&b->bulk);
+		b->requested = false;
+	}
+	if (b->chip) {
+		gpiod_chip_close(b->chip);
+		b->chip = NULL;
+	}
+}
+
+static int ga_gpiod1_bank_open(void *priv, const char *chip,
+			       const unsigned int *offsets, unsigned int n)
+{
+	struct ga_gpiod1_bank *b = priv;
+	int zeros[GA_GPIO_BANK_MAX] = { 0 };
+	int err;
+
+	if (n > GA_GPIO_BANK_MAX) {
+		return -EINVAL;
+	}
+	b->n = n;
+	b->chip = gpiod_chip_open_lookup(chip);
+	if (!b->chip) {
+		return errno ? -errno : -ENODEV;
+	}
+	if (gpiod_chip_get_lines(b->chip, (unsigned int *)offsets, n, &b->bulk) < 0 ||
+	    gpiod_line_request_bulk_output(&b->bulk, GA_GPIOD_CONSUMER, zeros) < 0) {
+		err = errno ? -errno : -EINVAL;
+		ga_gpiod1_bank_close(b);
+		return err;
+	}
+	b->requested = true;
+	return 0;
+}
+
+static int ga_gpiod1_bank_set(void *priv, const bool *values)
+{
+	struct ga_gpiod1_bank *b = priv;
+	int v[GA_GPIO_BANK_MAX];
+
+	for (unsigned int i = 0; i < b->n; i++) {
+		v[i] = values[i] ? 1 : 0;
+	}
+	return gpiod_line_set_value_bulk(&b->bulk, v) < 0 ? -errno : 0;
+}
+
+const struct ga_gpio_bank_ops ga_gpio_bank_gpiod = {
+	.priv_size = sizeof(struct ga_gpiod1_bank),
+	.open = ga_gpiod1_bank_open,
+	.set = ga_gpiod1_bank_set,
+	.close = ga_gpiod1_bank_close,
+};

@@ -230,3 +230,71 @@ const struct ga_gpio_ops ga_gpio_gpiod = {
 	.button_read = ga_gpiod2_button_read,
 	.close = ga_gpiod2_close,
 };
+
+/* ---- output bank (hd44780-gpio) ------------------------------------------ */
+
+struct ga_gpiod2_bank {
+	struct gpiod_chip *chip;
+	struct gpiod_line_request *req;
+	unsigned int n;
+};
+
+static void ga_gpiod2_bank_close(void *priv)
+{
+	struct ga_gpiod2_bank *b = priv;
+
+	if (b->req) {
+		gpiod_line_request_release(b->req);
+		b->req = NULL;
+	}
+	if (b->chip) {
+		gpiod_chip_close(b->chip);
+		b->chip = NULL;
+	}
+}
+
+static int ga_gpiod2_bank_open(void *priv, const char *chip,
+			       const unsigned int *offsets, unsigned int n)
+{
+	struct ga_gpiod2_bank *b = priv;
+	struct ga_conf_line lines[GA_GPIO_BANK_MAX];
+	int err;
+
+	if (n > GA_GPIO_BANK_MAX) {
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		lines[i] = (struct ga_conf_line){ .offset = (int)offsets[i] };
+	}
+	b->n = n;
+	b->chip = ga_gpiod2_open_chip(chip);
+	if (!b->chip) {
+		return errno ? -errno : -ENODEV;
+	}
+	b->req = ga_gpiod2_request(b->chip, lines, n, false, 0);
+	if (!b->req) {
+		err = errno ? -errno : -EINVAL;
+		ga_gpiod2_bank_close(b);
+		return err;
+	}
+	return 0;
+}
+
+static int ga_gpiod2_bank_set(void *priv, const bool *values)
+{
+	struct ga_gpiod2_bank *b = priv;
+	enum gpiod_line_value v[GA_GPIO_BANK_MAX];
+
+	for (unsigned int i = 0; i < b->n; i++) {
+		v[i] = values[i] ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE;
+	}
+	/* values in the order the offsets were added to the request */
+	return gpiod_line_request_set_values(b->req, v) < 0 ? -errno : 0;
+}
+
+const struct ga_gpio_bank_ops ga_gpio_bank_gpiod = {
+	.priv_size = sizeof(struct ga_gpiod2_bank),
+	.open = ga_gpiod2_bank_open,
+	.set = ga_gpiod2_bank_set,
+	.close = ga_gpiod2_bank_close,
+};
