@@ -1,6 +1,7 @@
 /* fold.c - see fold.h. Tables from the HD44780U datasheet's ROM code
  * tables (A00: Table 4; A02: Table 5) as summarised in research
- * embedded-anchors.md §2.2/§2.4.
+ * embedded-anchors.md §2.2/§2.4; A02's positions outside Latin-1 as RPLCD's
+ * A02 codec lists them (the research names RPLCD as the reference codec).
  */
 #include "fold.h"
 
@@ -23,6 +24,57 @@ static const struct {
 	{ 0x00f6, 0xef }, { 0x03b8, 0xf2 }, { 0x221e, 0xf3 }, { 0x03a9, 0xf4 },
 	{ 0x00fc, 0xf5 }, { 0x03a3, 0xf6 }, { 0x03c0, 0xf7 }, { 0x00f7, 0xfd },
 	{ 0x00b0, 0xdf }, { 0x2588, 0xff },
+};
+
+/* A02 glyphs that are not at their Latin-1 position (datasheet Table 5):
+ * symbols at 0x10-0x1F, Cyrillic capitals at 0x80-0x8F, Greek and symbols
+ * at 0x90-0x9F, and the upper-half cells where A02 departs from Latin-1. */
+static const struct {
+	uint32_t cp;
+	uint8_t code;
+} ga_a02_upper[] = {
+	{ 0x25b6, 0x10 }, { 0x25c0, 0x11 }, { 0x201c, 0x12 }, { 0x201d, 0x13 },
+	{ 0x23eb, 0x14 }, { 0x23ec, 0x15 }, { 0x25cf, 0x16 }, { 0x21b2, 0x17 },
+	{ 0x2191, 0x18 }, { 0x2193, 0x19 }, { 0x2192, 0x1a }, { 0x2190, 0x1b },
+	{ 0x2264, 0x1c }, { 0x2265, 0x1d }, { 0x25b2, 0x1e }, { 0x25bc, 0x1f },
+	{ 0x2302, 0x7f },
+	/* Б Д Ж З И Й Л П У Ц Ч Ш Щ Ъ Ы Э */
+	{ 0x0411, 0x80 }, { 0x0414, 0x81 }, { 0x0416, 0x82 }, { 0x0417, 0x83 },
+	{ 0x0418, 0x84 }, { 0x0419, 0x85 }, { 0x041b, 0x86 }, { 0x041f, 0x87 },
+	{ 0x0423, 0x88 }, { 0x0426, 0x89 }, { 0x0427, 0x8a }, { 0x0428, 0x8b },
+	{ 0x0429, 0x8c }, { 0x042a, 0x8d }, { 0x042b, 0x8e }, { 0x042d, 0x8f },
+	/* α ♪ Γ π Σ σ ♬ τ 🔔 θ Ω δ ∞ ♥ ε ∩ */
+	{ 0x03b1, 0x90 }, { 0x266a, 0x91 }, { 0x0393, 0x92 }, { 0x03c0, 0x93 },
+	{ 0x03a3, 0x94 }, { 0x03c3, 0x95 }, { 0x266c, 0x96 }, { 0x03c4, 0x97 },
+	{ 0x1f514, 0x98 }, { 0x03b8, 0x99 }, { 0x03a9, 0x9a }, { 0x03b4, 0x9b },
+	{ 0x221e, 0x9c }, { 0x2665, 0x9d }, { 0x03b5, 0x9e }, { 0x2229, 0x9f },
+	/* the cells of 0xa0-0xff that are not Latin-1 */
+	{ 0x2016, 0xa0 }, { 0x0192, 0xa8 }, { 0x042e, 0xac }, { 0x042f, 0xad },
+	{ 0x00b4, 0xaf }, { 0x00b0, 0xb0 }, { 0x03bc, 0xb5 }, { 0x00b5, 0xb5 },
+	{ 0x03c9, 0xb8 }, { 0x03a6, 0xd8 },
+	/* look-alikes the ROM has under another name */
+	{ 0x0413, 0x92 }, /* Г = Γ */
+	{ 0x0424, 0xd8 }, /* Ф = Φ */
+	{ 0x0401, 0xcb }, /* Ё = Ë */
+	{ 0x03b2, 0xdf }, /* β = ß */
+	{ 0x2211, 0x94 }, /* ∑ = Σ */
+	{ 0x2126, 0x9a }, /* Ω (ohm) */
+};
+/* Latin-1 cells A02 uses for something else: never direct. */
+static bool ga_a02_not_latin1(uint32_t cp)
+{
+	return cp == 0xa0 || cp == 0xa8 || cp == 0xac || cp == 0xad ||
+	       cp == 0xaf || cp == 0xb4 || cp == 0xb8 || cp == 0xd8;
+}
+/* Cyrillic capitals А..Я written with A02's Latin twin (0: none). */
+static const char ga_a02_cyr_latin[32] = {
+	'A', 0, 'B', 0, 0, 'E', 0, 0, 0, 0, 'K', 0, 'M', 'H', 'O', 0,
+	'P', 'C', 'T', 0, 0, 'X', 0, 0, 0, 0, 0, 0, 'b', 0, 0, 0,
+};
+/* Greek capitals Α..Ω with a Latin twin (0: none). */
+static const char ga_a02_greek_latin[25] = {
+	'A', 'B', 0, 0, 'E', 'Z', 'H', 0, 'I', 'K', 0, 'M', 'N', 0, 'O', 0,
+	'P', 0, 0, 'T', 'Y', 0, 'X', 0, 0,
 };
 
 /* U+0100..U+017F (Latin Extended-A) to their base letter. */
@@ -94,12 +146,32 @@ static int ga_fold_direct(enum ga_rom rom, uint32_t cp)
 	if (cp >= 0x20 && cp <= 0x7e) {
 		return (int)cp;
 	}
-	/* A02's upper half follows Latin-1 (0xa0-0xfe); 0xff is the block */
-	if (cp >= 0xa1 && cp <= 0xfe) {
+	for (size_t i = 0; i < sizeof(ga_a02_upper) / sizeof(ga_a02_upper[0]); i++) {
+		if (ga_a02_upper[i].cp == cp) {
+			return ga_a02_upper[i].code;
+		}
+	}
+	if (cp >= 0xa1 && cp <= 0xff && !ga_a02_not_latin1(cp)) {
 		return (int)cp;
 	}
-	if (cp == 0x2588) {
-		return 0xff;
+	/* Cyrillic and Greek: a reader of either expects capitals in the
+	 * script rather than a transliteration, so lower case is shown as
+	 * its capital where A02 has that (or a Latin twin of it). */
+	if (cp >= 0x430 && cp <= 0x44f) {
+		int up = ga_fold_direct(rom, cp - 0x20);
+
+		if (up >= 0) {
+			return up;
+		}
+	}
+	if (cp >= 0x410 && cp <= 0x42f && ga_a02_cyr_latin[cp - 0x410]) {
+		return ga_a02_cyr_latin[cp - 0x410];
+	}
+	if (cp == 0x451) {
+		return 0xcb; /* ё = Ë */
+	}
+	if (cp >= 0x391 && cp <= 0x3a9 && ga_a02_greek_latin[cp - 0x391]) {
+		return ga_a02_greek_latin[cp - 0x391];
 	}
 	return -1;
 }
@@ -161,6 +233,13 @@ static const char *ga_fold_fallback(uint32_t cp, char one[2])
 	return NULL;
 }
 
+uint8_t ga_fold_placeholder(enum ga_rom rom)
+{
+	/* A00 0xff is the full block; A02 0xff is ÿ, so its placeholder is
+	 * the black circle at 0x16 */
+	return rom == GA_ROM_A00 ? 0xff : 0x16;
+}
+
 size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 	       size_t size)
 {
@@ -174,7 +253,7 @@ size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 		int d;
 
 		if (n == 0) { /* one placeholder per bad byte */
-			out[o++] = GA_FOLD_PLACEHOLDER;
+			out[o++] = ga_fold_placeholder(rom);
 			i++;
 			continue;
 		}
@@ -196,7 +275,7 @@ size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 			o = ga_fold_put(out, size, o, fb);
 			continue;
 		}
-		out[o++] = GA_FOLD_PLACEHOLDER;
+		out[o++] = ga_fold_placeholder(rom);
 	}
 	return o;
 }
@@ -206,7 +285,7 @@ const char *ga_fold_glyph(enum ga_rom rom, uint8_t code)
 	static char buf[8];
 	uint32_t cp = 0;
 
-	if (code == 0xff) {
+	if (code == 0xff && rom == GA_ROM_A00) {
 		return "\xe2\x96\x88"; /* █ */
 	}
 	if (code >= 0x20 && code <= 0x7d && !(rom == GA_ROM_A00 && code == 0x5c)) {
@@ -223,10 +302,19 @@ const char *ga_fold_glyph(enum ga_rom rom, uint8_t code)
 				cp = ga_a00_upper[i].cp;
 			}
 		}
-	} else if (code == 0x7e) {
-		cp = '~';
-	} else if (code >= 0xa1) {
-		cp = code;
+	} else {
+		/* the first table entry for a code is its own glyph */
+		for (size_t i = 0; i < sizeof(ga_a02_upper) / sizeof(ga_a02_upper[0]); i++) {
+			if (ga_a02_upper[i].code == code) {
+				cp = ga_a02_upper[i].cp;
+				break;
+			}
+		}
+		if (!cp && code == 0x7e) {
+			cp = '~';
+		} else if (!cp && code >= 0xa1 && !ga_a02_not_latin1(code)) {
+			cp = code;
+		}
 	}
 	if (!cp) {
 		return code < 0x10 ? "\xe2\x96\xa1" : "?"; /* □ CGRAM, ? unknown */
@@ -238,11 +326,17 @@ const char *ga_fold_glyph(enum ga_rom rom, uint8_t code)
 		buf[0] = (char)(0xc0 | cp >> 6);
 		buf[1] = (char)(0x80 | (cp & 0x3f));
 		buf[2] = '\0';
-	} else {
+	} else if (cp < 0x10000) {
 		buf[0] = (char)(0xe0 | cp >> 12);
 		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
 		buf[2] = (char)(0x80 | (cp & 0x3f));
 		buf[3] = '\0';
+	} else {
+		buf[0] = (char)(0xf0 | cp >> 18);
+		buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		buf[3] = (char)(0x80 | (cp & 0x3f));
+		buf[4] = '\0';
 	}
 	return buf;
 }

@@ -19,9 +19,9 @@ enum ga_rom {
 	GA_ROM_A02,
 };
 
-/* Shown for a character the ROM cannot show: the full block 0xFF exists
- * in both ROMs and reads as "something was here". */
-#define GA_FOLD_PLACEHOLDER 0xff
+/* The code shown for a character the ROM cannot show: A00's block 0xff,
+ * A02's black circle 0x16 (A02's 0xff is a letter). */
+uint8_t ga_fold_placeholder(enum ga_rom rom);
 
 /* Fold @len bytes of UTF-8 into at most @size ROM codes; returns how many
  * were written. Invalid UTF-8: one placeholder per bad byte. */

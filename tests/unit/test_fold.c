@@ -39,7 +39,16 @@ static const struct row rows[] = {
 	{ GA_ROM_A02, "\xc3\x9c" "ber", "\xdc" "ber" },
 	{ GA_ROM_A02, "a\\b~", "a\\b~" },
 	{ GA_ROM_A02, "\xe2\x82\xac", "EUR" },
-	{ GA_ROM_A02, "\xf0\x9f\x98\x80", "\xff" },
+	{ GA_ROM_A02, "\xf0\x9f\x98\x80", "\x16" },               /* emoji: ● (A02 0xff is ÿ) */
+	{ GA_ROM_A02, "\xc3\xbf", "\xff" },                       /* ÿ */
+	/* Привет: П И from the ROM's Cyrillic, Р В Е Т as their Latin twins */
+	{ GA_ROM_A02, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "\x87P\x84" "BET" },
+	{ GA_ROM_A02, "\xd0\xae\xd0\xbb\xd1\x8f", "\xac\x86\xad" }, /* Юля: Ю Л Я */
+	{ GA_ROM_A02, "\xd0\x93\xd0\xa4", "\x92\xd8" },          /* Г Ф as Γ Φ */
+	{ GA_ROM_A02, "\xce\xb1\xce\xb2\xce\xb3", "\x90\xdf" "g" }, /* αβγ */
+	{ GA_ROM_A02, "\xce\xa9\xce\x94", "\x9a" "D" },          /* Ω; Δ spelt */
+	{ GA_ROM_A02, "\xc3\x98\xc2\xb0\xc2\xb5", "O\xb0\xb5" },   /* Ø not in A02; ° µ */
+	{ GA_ROM_A02, "\xe2\x86\x92\xe2\x80\x9cx\xe2\x80\x9d", "\x1a\x12x\x13" }, /* → “x” */
 };
 
 static void test_fold_table(void **state)
@@ -72,7 +81,11 @@ static void test_glyph_round_trip(void **state)
 	assert_string_equal(ga_fold_glyph(GA_ROM_A00, 0x5c), "\xc2\xa5");
 	assert_string_equal(ga_fold_glyph(GA_ROM_A00, 0xb1), "\xef\xbd\xb1");
 	assert_string_equal(ga_fold_glyph(GA_ROM_A02, 0xe9), "\xc3\xa9");
-	assert_string_equal(ga_fold_glyph(GA_ROM_A02, 0xff), "\xe2\x96\x88");
+	assert_string_equal(ga_fold_glyph(GA_ROM_A02, 0xff), "\xc3\xbf");   /* ÿ */
+	assert_string_equal(ga_fold_glyph(GA_ROM_A02, 0x87), "\xd0\x9f");   /* П */
+	assert_string_equal(ga_fold_glyph(GA_ROM_A02, 0x98), "\xf0\x9f\x94\x94"); /* 🔔 */
+	assert_string_equal(ga_fold_glyph(GA_ROM_A02, 0xd8), "\xce\xa6");   /* Φ */
+	assert_string_equal(ga_fold_glyph(GA_ROM_A00, 0xff), "\xe2\x96\x88"); /* █ */
 	assert_string_equal(ga_fold_glyph(GA_ROM_A00, 'A'), "A");
 }
 
