@@ -16,6 +16,11 @@ static void *ga_log_sink_arg;
 static char ga_log_ring[GA_LOG_RING_LINES][GA_LOG_LINE_MAX + 16];
 static unsigned int ga_log_ring_head; /* next slot to write */
 static unsigned int ga_log_ring_count;
+/* make run draws the LCD and LEDs on the same terminal: it needs to know
+ * when a log line scrolled its drawing away, and a half-written status
+ * line must be ended before a log line goes after it */
+static unsigned long ga_log_stderr_lines;
+static bool ga_log_tty_partial_line;
 
 static const char *const ga_log_prio_names[] = {
 	"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
@@ -80,9 +85,15 @@ void ga_log(int prio, const char *fmt, ...)
 		if (n > 0) {
 			size_t len = (size_t)n < sizeof(out) ? (size_t)n
 							    : sizeof(out) - 1;
-			ssize_t w = write(STDERR_FILENO, out, len);
+			ssize_t w;
 
+			if (ga_log_tty_partial_line) {
+				w = write(STDERR_FILENO, "\n", 1);
+				ga_log_tty_partial_line = false;
+			}
+			w = write(STDERR_FILENO, out, len);
 			(void)w; /* nothing sensible to do if stderr is gone */
+			ga_log_stderr_lines++;
 		}
 		break;
 	case GA_LOG_SYSLOG:
@@ -116,4 +127,14 @@ size_t ga_log_recent(unsigned int n, char *buf, size_t size)
 		off += (size_t)w;
 	}
 	return off;
+}
+
+unsigned long ga_log_tty_lines(void)
+{
+	return ga_log_stderr_lines;
+}
+
+void ga_log_tty_partial(bool partial)
+{
+	ga_log_tty_partial_line = partial;
 }

@@ -31,6 +31,11 @@ void ga_log(int prio, const char *fmt, ...) GA_PRINTF(2, 3);
 
 /* Copy the newest @n lines (oldest first) into @buf as "line\n" text;
  * returns bytes written (always NUL-terminated when size > 0). */
+/* The terminal drawing of make run (drivers/lcd/sim.c term, the sim LEDs):
+ * lines written to stderr so far (a change means the drawing scrolled),
+ * and whether the cursor sits after a status line with no newline yet. */
+unsigned long ga_log_tty_lines(void);
+void ga_log_tty_partial(bool partial);
 size_t ga_log_recent(unsigned int n, char *buf, size_t size);
 
 #endif /* GA_LOG_H */

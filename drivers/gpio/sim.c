@@ -4,16 +4,41 @@
  * path (debounce included) as a real press. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "gpio.h"
+#include "log.h"
 
 struct ga_gpio_sim_priv {
 	int efd;
 	bool level[GA_OUT__COUNT];
 	bool wired[GA_OUT__COUNT];
+	bool term; /* make run: draw the outputs under the terminal LCD */
 };
+
+/* One line, rewritten in place: a lit output in colour, a dark one dim.
+ * Only on a terminal with [lcd] driver = term (make run). */
+static void ga_gsim_draw(const struct ga_gpio_sim_priv *s)
+{
+	static const char *const on_colour[GA_OUT__COUNT] = {
+		"\033[1;32m", "\033[1;31m", "\033[1;34m", "\033[1;33m",
+	};
+
+	printf("\r\033[K");
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		if (!s->wired[o]) {
+			continue;
+		}
+		printf("%s%s %s\033[0m  ", s->level[o] ? on_colour[o % 4] : "\033[2m",
+		       s->level[o] ? "\xe2\x97\x8f" : "\xe2\x97\x8b", /* ● ○ */
+		       ga_output_name((enum ga_output)o));
+	}
+	fflush(stdout);
+	ga_log_tty_partial(true); /* a log line starts on a new line */
+}
 
 static int ga_gsim_open(void *priv, const struct ga_conf *conf)
 {
@@ -23,6 +48,7 @@ static int ga_gsim_open(void *priv, const struct ga_conf *conf)
 		s->wired[o] = conf->gpio.out[o].offset >= 0;
 		s->level[o] = false;
 	}
+	s->term = strcmp(conf->lcd.driver, "term") == 0 && isatty(STDOUT_FILENO);
 	s->efd = conf->gpio.ack_button.offset >= 0
 			 ? eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)
 			 : -1;
@@ -33,8 +59,11 @@ static int ga_gsim_set(void *priv, enum ga_output o, bool on)
 {
 	struct ga_gpio_sim_priv *s = priv;
 
-	if (s->wired[o]) {
+	if (s->wired[o] && s->level[o] != on) {
 		s->level[o] = on;
+		if (s->term) {
+			ga_gsim_draw(s);
+		}
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "hd44780_bus.h"
+#include "log.h"
 
 static void ga_sim_spin(unsigned int us)
 {
@@ -113,6 +114,8 @@ struct ga_lcd_term {
 	enum ga_rom rom;
 	unsigned int cols, rows;
 	bool tty;
+	bool drawn;             /* a box is on screen... */
+	unsigned long log_mark; /* ...and no log line has scrolled it since */
 	char last[4][GA_LCD_SIM_LINE_MAX];
 };
 
@@ -154,8 +157,15 @@ static void ga_term_flush(void *priv)
 		fflush(stdout);
 		return;
 	}
-	/* a box the size of the panel; the model pads short lines */
-	printf("\n\033[1m+");
+	/* A box the size of the panel; the model pads short lines. Drawn
+	 * over the previous one while nothing else was printed (the LED
+	 * status line below it stays), else afresh below the log. */
+	if (t->drawn && t->log_mark == ga_log_tty_lines()) {
+		printf("\r\033[%uA", t->rows + 2);
+	} else {
+		printf("\n");
+	}
+	printf("\033[1m+");
 	for (unsigned int c = 0; c < t->cols; c++) {
 		putchar('-');
 	}
@@ -178,6 +188,8 @@ static void ga_term_flush(void *priv)
 	}
 	printf("+\033[0m\n");
 	fflush(stdout);
+	t->drawn = true;
+	t->log_mark = ga_log_tty_lines();
 }
 
 const struct ga_hd44780_bus_ops ga_hd44780_bus_term = {

@@ -37,4 +37,27 @@ kill -TERM "$GA_PID"
 wait "$GA_PID"
 check "Ctrl-C/SIGTERM: exit 0" 0 "$?"
 GA_PID=
+
+# --- on a terminal (what make run shows): the LCD box redrawn in place and
+# the simulated LEDs on a status line under it --------------------------------
+rm -f build/run/ctl.sock
+script -qfc "$GA_D -f -c board/sim/gridalert.conf" "$GA_TMP/tty.typescript" \
+	>/dev/null 2>&1 &
+SPID=$!
+for _ in $(seq 1 50); do
+	[ -S build/run/ctl.sock ] && break
+	sleep 0.1
+done
+curl -sk -o /dev/null "https://127.0.0.1:$GA_PORT/api/events?code=sim-secret" \
+	-H 'Content-Type: application/json' \
+	--data-binary @board/sim/events/sms-delivery-failed.json
+sleep 1.5
+pkill -TERM -f "^$GA_D -f -c board/sim/gridalert.conf" 2>/dev/null
+wait "$SPID" 2>/dev/null
+screen=$(python3 "$GA_ROOT/tests/integration/vt_replay.py" "$GA_TMP/tty.typescript")
+check "terminal: one LCD box on the final screen (redrawn in place)" 2 \
+	"$(echo "$screen" | grep -c '^+----------------+$')"
+check_match "terminal: the box shows the failed delivery" '\|FAILED' "$screen"
+check_match "terminal: the LED line shows fail_led lit" '● fail_led' "$screen"
+check_match "terminal: and the dark ones" '○ sms_led' "$screen"
 ga_done
