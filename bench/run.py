@@ -154,12 +154,12 @@ socket = ctl.sock
     return conf
 
 
-def start_gridalertd(build, d, env_extra=None, extra=""):
+def start_gridalertd(build, d, env_extra=None, extra="", binary="gridalertd"):
     port = free_port()
     conf = write_conf(d, port, extra)
     env = dict(os.environ)
     env.update(env_extra or {})
-    p = Proc([os.path.join(build, "gridalertd"), "-f", "-c", conf], env=env,
+    p = Proc([os.path.join(build, binary), "-f", "-c", conf], env=env,
              log=os.path.join(d, "daemon.log"))
     if not wait_port(port):
         raise RuntimeError("gridalertd did not start; see %s/daemon.log" % d)
@@ -233,6 +233,40 @@ def main():
     finally:
         nf.stop()
 
+    def side_daemon(name, env=None, binary="gridalertd"):
+        dd = os.path.join(work, name)
+        os.makedirs(dd)
+        for f in ("server.crt", "server.key"):
+            shutil.copy(os.path.join(ga_dir, f), dd)
+        os.chmod(os.path.join(dd, "server.key"), 0o600)
+        return start_gridalertd(a.build, dd, env, binary=binary)
+
+    # A slow LCD: the sim bus with 100 kHz I2C byte times (90 us a byte),
+    # every request an SMS that redraws the display: HTTP p99 must not move.
+    sl, sl_port = side_daemon("slowlcd", {"GRIDALERT_SIM_I2C_US": "90"})
+    try:
+        M["slowlcd_c1"] = median_run(
+            lambda: wrk("https://127.0.0.1:%d/api/events" % sl_port, b1, 1,
+                        a.seconds), a.reps)
+    finally:
+        sl.stop()
+
+    # Heap calls in our code after "ready", per event (the wrapped
+    # allocator build used by the hardening test).
+    if os.path.exists(os.path.join(a.build, "gridalertd-alloc")):
+        al, al_port = side_daemon("alloc", binary="gridalertd-alloc")
+        try:
+            wrk("https://127.0.0.1:%d/api/events" % al_port, b100, 4,
+                max(3, a.seconds // 2))
+            st = subprocess.run([os.path.join(a.build, "gridalertctl"), "-s",
+                                 os.path.join(work, "alloc", "ctl.sock"),
+                                 "status"], capture_output=True, text=True).stdout
+            kv = dict(l.split(": ", 1) for l in st.splitlines() if ": " in l)
+            M["alloc"] = {"after_ready": int(kv.get("alloc.after_ready", -1)),
+                          "events": int(kv.get("events.accepted", 0))}
+        finally:
+            al.stop()
+
     M["fsync"] = fsync_limit(work)
     core = subprocess.run([os.path.join(a.out, "bench_core"), work, "3"],
                           capture_output=True, text=True).stdout
@@ -250,6 +284,19 @@ def main():
         shutil.copy(src, dst)
         subprocess.run(["strip", dst])
         M.setdefault("binary_bytes", {})[name] = os.path.getsize(dst)
+    # aarch64 (Pi 3/4/5, Zero 2 W): as make TARGET=aarch64 builds it
+    if shutil.which("aarch64-linux-gnu-gcc"):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "O")}
+        r = subprocess.run(["make", "--no-print-directory", "TARGET=aarch64",
+                            "all"], cwd=ROOT, env=env, capture_output=True,
+                           text=True)
+        src = os.path.join(ROOT, "build/aarch64/gridalertd")
+        if r.returncode == 0 and os.path.exists(src):
+            dst = os.path.join(work, "gridalertd.aarch64")
+            shutil.copy(src, dst)
+            subprocess.run(["aarch64-linux-gnu-strip", dst])
+            M["binary_bytes"]["gridalertd (aarch64)"] = os.path.getsize(dst)
 
     report(res)
     with open(os.path.join(a.out, "results.json"), "w") as f:
@@ -289,6 +336,13 @@ def report(res):
     k = M["keepalive_c8"]
     row("p99 latency ms c8", k["gridalert"]["p99_ms"], k["reference"]["p99_ms"],
         None, "%.2f")
+    if "slowlcd_c1" in M:
+        row("p99 ms c1, LCD on 100 kHz I2C (limit: fast LCD)",
+            M["slowlcd_c1"]["p99_ms"], None, M["keepalive_c1"]["gridalert"]["p99_ms"],
+            "%.2f")
+    if "alloc" in M and M["alloc"]["events"]:
+        row("heap calls after ready per event (%d events)" % M["alloc"]["events"],
+            M["alloc"]["after_ready"] / M["alloc"]["events"], None, None, "%.3f")
     rs = M["rss_kib"]
     row("RssAnon KiB idle (our memory)", rs["idle"]["RssAnon"], None, 2048)
     row("RSS KiB idle (incl. shared libs)", rs["idle"]["VmRSS"], None, 2048)
@@ -307,7 +361,8 @@ def report(res):
         row("parse events/s", c["parse_events_per_s"], None, None)
     row("no-fsync events/s c8", M["nofsync_c8"]["rps"], None, None)
     for name, size in M["binary_bytes"].items():
-        row("stripped %s bytes (host)" % name, size, None, 150 * 1024)
+        row("stripped %s bytes%s" % (name, "" if "aarch64" in name else " (host)"),
+            size, None, 150 * 1024)
     w = [max(len(str(r[i])) for r in rows + [("metric", "gridalert", "reference",
                                               "ratio", "limit", "to limit")])
          for i in range(6)]

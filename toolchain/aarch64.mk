@@ -1,6 +1,8 @@
 # toolchain/aarch64.mk - Debian's cross compiler and the arm64 multiarch
 # -dev packages (make deps TARGET=aarch64 installs them); qemu-user runs the
 # tests with -cpu cortex-a53.
+# Boards: size over speed (an I/O-bound daemon; DESIGN §8 size budget).
+CFLAGS ?= -Os -g
 CROSS_COMPILE ?= aarch64-linux-gnu-
 PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
 QEMU := qemu-aarch64 -cpu cortex-a53 -L /usr/aarch64-linux-gnu

@@ -81,8 +81,10 @@ static const char ga_a02_greek_latin[25] = {
 static const char ga_latin_ext_a[] =
 	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlL"
 	"lLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
-/* U+00C0..U+00FF to their base letter(s); "" means "has its own rule". */
-static const char *const ga_latin1_letters[64] = {
+/* Tables of short strings are char arrays, not pointers: a pointer costs
+ * a 24-byte relocation in a PIE on aarch64 (without DT_RELR). */
+/* U+00C0..U+00FF to their base letter(s). */
+static const char ga_latin1_letters[64][3] = {
 	"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I",
 	"I", "I", "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U",
 	"U", "Y", "Th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e",
@@ -90,12 +92,12 @@ static const char *const ga_latin1_letters[64] = {
 	"o", "u", "u", "u", "u", "y", "th", "y",
 };
 /* Greek U+0391..U+03A9 and U+03B1..U+03C9, transliterated. */
-static const char *const ga_greek[25] = {
+static const char ga_greek[25][3] = {
 	"A", "B", "G", "D", "E", "Z", "I", "Th", "I", "K", "L", "M", "N", "X",
 	"O", "P", "R", "S", "S", "T", "Y", "F", "Ch", "Ps", "O",
 };
 /* Cyrillic U+0410..U+042F (lower case U+0430.. is +0x20), transliterated. */
-static const char *const ga_cyrillic[32] = {
+static const char ga_cyrillic[32][4] = {
 	"A", "B", "V", "G", "D", "E", "Zh", "Z", "I", "Y", "K", "L", "M", "N",
 	"O", "P", "R", "S", "T", "U", "F", "Kh", "Ts", "Ch", "Sh", "Sch", "\"",
 	"Y", "'", "E", "Yu", "Ya",
@@ -103,7 +105,7 @@ static const char *const ga_cyrillic[32] = {
 /* Typography with a plain-ASCII reading. */
 static const struct {
 	uint32_t cp;
-	const char *text;
+	char text[4];
 } ga_punct[] = {
 	{ 0x2018, "'" }, { 0x2019, "'" }, { 0x201a, "'" }, { 0x201b, "'" },
 	{ 0x201c, "\"" }, { 0x201d, "\"" }, { 0x201e, "\"" }, { 0x201f, "\"" },

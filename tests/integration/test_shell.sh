@@ -28,45 +28,40 @@ if pid == 0:
     os.execv(ctl, [ctl, "-s", sock])
 
 buf = b""
-def read_until(token, timeout=5.0):
+def pump(timeout):
+    """One read of what the terminal got within timeout: True, or False
+    on silence, None when the terminal is gone."""
     global buf
+    r, _, _ = select.select([fd], [], [], max(0, timeout))
+    if not r:
+        return False
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        return None
+    buf += chunk
+    return True if chunk else None
+
+def take(n):
+    global buf
+    got, buf = buf[:n], buf[n:]
+    return got
+
+def read_until(token, timeout=5.0):
     end = time.time() + timeout
     while token not in buf:
-        left = end - time.time()
-        if left <= 0:
-            raise SystemExit("timeout waiting for %r; got %r" % (token, buf[-400:]))
-        r, _, _ = select.select([fd], [], [], left)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
-    i = buf.index(token) + len(token)
-    got, buf = buf[:i], buf[i:]
-    return got
+        if time.time() >= end or pump(end - time.time()) is None:
+            raise SystemExit("no %r on the terminal; got %r" % (token, buf[-400:]))
+    return take(buf.index(token) + len(token))
 
 def send(b):
     os.write(fd, b)
 
 def quiet(t=0.3):
     """Everything until the terminal has been silent for t seconds."""
-    global buf
-    while True:
-        r, _, _ = select.select([fd], [], [], t)
-        if not r:
-            break
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        buf += chunk
-    got, buf = buf, b""
-    return got
+    while pump(t):
+        pass
+    return take(len(buf))
 
 def step(name, keys, token):
     send(keys)

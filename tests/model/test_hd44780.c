@@ -15,15 +15,10 @@
 #include "config.h"
 #include "hd44780_model.h"
 #include "lcd.h"
+#include "fake_clock.h"
 #include "log.h"
 #include "sim.h"
 
-static uint64_t fake_ms;
-static uint64_t fake_clock(void *arg)
-{
-	(void)arg;
-	return fake_ms;
-}
 
 static struct ga_conf conf;
 static struct ga_loop loop;
@@ -42,9 +37,9 @@ static void setup_lcd(unsigned int cols, unsigned int rows, const char *wiring)
 	snprintf(conf.lcd.wiring, sizeof(conf.lcd.wiring), "%s", wiring);
 	conf.lcd.cols = cols;
 	conf.lcd.rows = rows;
-	fake_ms = 1000;
+	ga_fake_ms = 1000;
 	ga_loop_init(&loop);
-	ga_loop_set_clock(&loop, fake_clock, NULL);
+	ga_loop_set_clock(&loop, ga_fake_clock, NULL);
 	ga_lcd_init(&lcd);
 	assert_int_equal(ga_lcd_setup(&lcd, &conf, &loop), 0);
 	assert_true(lcd.present);
@@ -52,10 +47,7 @@ static void setup_lcd(unsigned int cols, unsigned int rows, const char *wiring)
 
 static void run_ms(unsigned int ms)
 {
-	for (unsigned int i = 0; i < ms; i++) {
-		fake_ms++;
-		ga_loop_run_timers(&loop);
-	}
+	ga_fake_run_ms(&loop, ms);
 }
 
 static void show2(const char *a, const char *b)
