@@ -199,7 +199,8 @@ static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
 	return ev->cls == GA_CLASS_IGNORED ? GA_SINK_IGNORED : GA_SINK_ACCEPTED;
 }
 
-static bool ga_daemon_sink_end(void *arg, bool ok)
+/* End of a batch: undo it, or say whether it wrote something to sync. */
+static bool ga_daemon_batch_end(void *arg, bool ok)
 {
 	struct ga_daemon *d = arg;
 
@@ -207,11 +208,21 @@ static bool ga_daemon_sink_end(void *arg, bool ok)
 		ga_journal_rollback(&d->journal, &d->mark);
 		return false;
 	}
-	if (d->batch_appended && !d->unsynced) {
+	return d->batch_appended > 0;
+}
+
+/* A request's batch waits for the group commit: remember the failure
+ * count when the first such batch was appended. */
+static bool ga_daemon_sink_end(void *arg, bool ok)
+{
+	struct ga_daemon *d = arg;
+	bool wrote = ga_daemon_batch_end(arg, ok);
+
+	if (wrote && !d->unsynced) {
 		d->unsynced = true;
 		d->unsynced_epoch = d->journal.stats.sync_failures;
 	}
-	return d->batch_appended > 0;
+	return wrote;
 }
 
 static const struct ga_sink_ops ga_daemon_sink = {
@@ -219,6 +230,22 @@ static const struct ga_sink_ops ga_daemon_sink = {
 	.event = ga_daemon_sink_event,
 	.end = ga_daemon_sink_end,
 };
+
+/* Pull's batches are synced at once by pull itself (ga_daemon_pull_commit,
+ * in the same callback), so they stay out of the group commit's record of
+ * unsynced requests. */
+static const struct ga_sink_ops ga_daemon_pull_sink = {
+	.begin = ga_daemon_sink_begin,
+	.event = ga_daemon_sink_event,
+	.end = ga_daemon_batch_end,
+};
+
+static int ga_daemon_pull_commit(void *arg)
+{
+	struct ga_daemon *d = arg;
+
+	return ga_journal_sync(&d->journal);
+}
 
 /* The group commit: one fsync for every request of this loop iteration. */
 static int ga_daemon_commit(void *arg)
@@ -958,9 +985,9 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	}
 	{
 		const struct ga_pull_ops pops = {
-			.sink = &ga_daemon_sink,
+			.sink = &ga_daemon_pull_sink,
 			.sink_arg = d,
-			.commit = ga_daemon_commit,
+			.commit = ga_daemon_pull_commit,
 		};
 
 		err = ga_pull_setup(&d->pull, &d->loop, d->conf, &d->eg, &pops);
