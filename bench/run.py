@@ -288,10 +288,12 @@ def main():
     if shutil.which("aarch64-linux-gnu-gcc"):
         env = {k: v for k, v in os.environ.items()
                if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "O")}
+        ao = os.path.join(os.path.abspath(work), "aarch64")
+        # a fresh output directory: object files do not record the flags
         r = subprocess.run(["make", "--no-print-directory", "TARGET=aarch64",
-                            "all"], cwd=ROOT, env=env, capture_output=True,
-                           text=True)
-        src = os.path.join(ROOT, "build/aarch64/gridalertd")
+                            "O=" + ao, ao + "/gridalertd"], cwd=ROOT, env=env,
+                           capture_output=True, text=True)
+        src = os.path.join(ao, "gridalertd")
         if r.returncode == 0 and os.path.exists(src):
             dst = os.path.join(work, "gridalertd.aarch64")
             shutil.copy(src, dst)

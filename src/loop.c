@@ -263,6 +263,9 @@ int ga_loop_run_once(struct ga_loop *l, int max_wait_ms)
 		return errno == EINTR ? 0 : -errno;
 	}
 	l->now_ms = l->clock(l->clock_arg);
+	if (rc > 0 || l->again) {
+		l->io_ms = l->now_ms; /* something to serve: not idle */
+	}
 	n = l->nfds;
 	l->dispatching = true;
 	for (unsigned int i = 0; i < n && rc > 0; i++) {

@@ -53,6 +53,9 @@ struct ga_loop {
 	struct ga_timer *timers; /* sorted by deadline, earliest first */
 	struct ga_hook *hooks;
 	uint64_t now_ms;
+	/* when poll() last returned work (or work was deferred): work that
+	 * blocks, like LCD bus writes, waits for idle time (drivers/lcd) */
+	uint64_t io_ms;
 	ga_loop_clock clock;
 	void *clock_arg;
 	struct ga_fd sig;

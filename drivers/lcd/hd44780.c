@@ -162,11 +162,25 @@ static bool ga_lcd_step(struct ga_lcd *lcd, unsigned int budget)
 static void ga_lcd_redraw_cb(struct ga_timer *t)
 {
 	struct ga_lcd *lcd = ga_container_of(t, struct ga_lcd, redraw);
+	uint64_t now = ga_loop_now_ms(lcd->loop);
+	unsigned int cells = GA_LCD_CELLS_PER_STEP;
 
 	if (!lcd->present) {
 		return;
 	}
-	if (ga_lcd_step(lcd, GA_LCD_CELLS_PER_STEP)) {
+	/* HTTP first: bus writes block the loop (a cell is ~0.4 ms on a
+	 * 100 kHz I2C bus), so a redraw waits until the loop has been idle
+	 * for GA_LCD_IDLE_MS; under a flood it still moves one cell every
+	 * GA_LCD_STARVE_MS, so the display lags but is never frozen. */
+	if (now - lcd->loop->io_ms < GA_LCD_IDLE_MS) {
+		if (now - lcd->step_ms < GA_LCD_STARVE_MS) {
+			ga_timer_set(lcd->loop, &lcd->redraw, GA_LCD_IDLE_MS);
+			return;
+		}
+		cells = 1;
+	}
+	lcd->step_ms = now;
+	if (ga_lcd_step(lcd, cells)) {
 		if (lcd->present) {
 			lcd->stats.redraws++;
 			lcd->dirty = false;
