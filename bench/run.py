@@ -242,14 +242,26 @@ def main():
         return start_gridalertd(a.build, dd, env, binary=binary)
 
     # A slow LCD: the sim bus with 100 kHz I2C byte times (90 us a byte),
-    # every request an SMS that redraws the display: HTTP p99 must not move.
-    sl, sl_port = side_daemon("slowlcd", {"GRIDALERT_SIM_I2C_US": "90"})
+    # every request an SMS that redraws the display: HTTP p99 must not
+    # move. Measured against a twin with an instant bus, runs interleaved
+    # (A B A B ...), both with the journal's fsync off: what is measured is
+    # the loop being blocked by the bus, and this disk's fsync p99 wanders
+    # by 3x between runs, which would hide it.
+    nofs = {"GRIDALERT_BENCH_NO_FSYNC": "1"}
+    sl, sl_port = side_daemon("slowlcd", dict(nofs, GRIDALERT_SIM_I2C_US="90"))
+    fl, fl_port = side_daemon("fastlcd", nofs)
     try:
-        M["slowlcd_c1"] = median_run(
-            lambda: wrk("https://127.0.0.1:%d/api/events" % sl_port, b1, 1,
-                        a.seconds), a.reps)
+        runs = {"slow": [], "fast": []}
+        for _ in range(a.reps):
+            for name, port in (("fast", fl_port), ("slow", sl_port)):
+                runs[name].append(wrk("https://127.0.0.1:%d/api/events" % port,
+                                      b1, 1, a.seconds))
+        med = lambda rs: sorted(rs, key=lambda r: r["p99_ms"])[len(rs) // 2]
+        M["slowlcd_c1"] = med(runs["slow"])
+        M["fastlcd_c1"] = med(runs["fast"])
     finally:
         sl.stop()
+        fl.stop()
 
     # Heap calls in our code after "ready", per event (the wrapped
     # allocator build used by the hardening test).
@@ -339,9 +351,8 @@ def report(res):
     row("p99 latency ms c8", k["gridalert"]["p99_ms"], k["reference"]["p99_ms"],
         None, "%.2f")
     if "slowlcd_c1" in M:
-        row("p99 ms c1, LCD on 100 kHz I2C (limit: fast LCD)",
-            M["slowlcd_c1"]["p99_ms"], None, M["keepalive_c1"]["gridalert"]["p99_ms"],
-            "%.2f")
+        row("p99 ms c1 no-fsync, LCD on 100 kHz I2C (limit: instant LCD)",
+            M["slowlcd_c1"]["p99_ms"], None, M["fastlcd_c1"]["p99_ms"], "%.2f")
     if "alloc" in M and M["alloc"]["events"]:
         row("heap calls after ready per event (%d events)" % M["alloc"]["events"],
             M["alloc"]["after_ready"] / M["alloc"]["events"], None, None, "%.3f")
