@@ -742,9 +742,33 @@ static void ga_journal_apply_range(struct ga_journal *j, uint64_t from,
 	}
 }
 
+/* The records of a sync that were all still in the write buffer: applied
+ * from memory (the buffer keeps its bytes after the flush), not read back
+ * from the file. Re-reading cost two pread()s per event, a quarter of the
+ * daemon's syscall time at 8 clients (strace -c during make bench). */
+static void ga_journal_apply_buf(struct ga_journal *j, const unsigned char *b,
+				 size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= GA_JOURNAL_REC_HDR) {
+		uint32_t plen = ga_get32(b + off + 8);
+
+		if (plen > len - off - GA_JOURNAL_REC_HDR) {
+			break; /* cannot happen: we wrote these records */
+		}
+		ga_journal_apply_rec(j, ga_get16(b + off + 4),
+				     b + off + GA_JOURNAL_REC_HDR, plen, false);
+		off += GA_JOURNAL_REC_HDR + plen;
+	}
+}
+
 int ga_journal_sync(struct ga_journal *j)
 {
 	uint64_t from = j->synced_off;
+	/* nothing of this sync was written early (the buffer never filled) */
+	bool in_buf = j->written_off == j->synced_off;
+	size_t blen = j->wlen;
 	int err;
 
 	if (!ga_journal_pending(j)) {
@@ -779,7 +803,11 @@ int ga_journal_sync(struct ga_journal *j)
 	j->key_head_synced = j->key_head;
 	j->records_synced = (unsigned int)j->stats.records;
 	j->stats.bytes = j->synced_off;
-	ga_journal_apply_range(j, from, j->synced_off);
+	if (in_buf) {
+		ga_journal_apply_buf(j, (const unsigned char *)j->wbuf, blen);
+	} else {
+		ga_journal_apply_range(j, from, j->synced_off);
+	}
 	if (j->synced_off > j->max_bytes) {
 		(void)ga_journal_compact(j);
 	}
