@@ -761,11 +761,13 @@ static int ga_pull_start(struct ga_pull *p, const struct ga_conf *conf)
 		return 0;
 	}
 	if (!p->buf) {
-		/* setup-only: the largest response and request */
+		/* the largest response and request, once: kept across
+		 * reloads, freed by ga_pull_close() */
 		p->buf_size = GA_PULL_HEAD_MAX + GA_PULL_BODY_MAX;
-		p->buf = malloc(p->buf_size);
-		p->out = malloc(GA_PULL_OUT_MAX);
-		p->tokens = calloc(GA_NAMESPACE_EVENTS_MAX, sizeof(*p->tokens));
+		p->buf = malloc(p->buf_size); /* setup-only */
+		p->out = malloc(GA_PULL_OUT_MAX); /* setup-only */
+		p->tokens = calloc(GA_NAMESPACE_EVENTS_MAX, /* setup-only */
+				   sizeof(*p->tokens));
 		if (!p->buf || !p->out || !p->tokens) {
 			return -ENOMEM;
 		}
