@@ -98,6 +98,9 @@ acked_all() { # ID... all acked
 	done
 }
 state_is() { [[ "$(ga_status pull.state)" =~ $1 ]]; }
+# (wait_for runs its command again each time: no $(...) in its arguments)
+field_is() { [ "$(ev_field "$1" "$2")" = "$3" ]; }
+counter_ge() { [ "$(ns_counter "$1")" -ge "$2" ]; }
 
 fake_start good || { not_ok "fake namespace starts" "$(cat "$GA_TMP/fake.log")"; ga_done; }
 
@@ -148,7 +151,7 @@ check "... and counted ignored, not shown" 1 "$(ga_status events.ignored)"
 
 # --- an event that can never parse is rejected (dead-lettered) ----------
 publish_raw '[{"specversion":"1.0","id":"bad1","type":"Microsoft.Communication.SMSReceived","data":{}}]'
-if wait_for 15 test "$(ev_field bad1 rejected)" = 1; then
+if wait_for 15 field_is bad1 rejected 1; then
 	ok "an event without source is rejected, once"
 else
 	not_ok "an event without source is rejected" "$(ns_state)"
@@ -159,7 +162,7 @@ check "status: pull.rejected 1" 1 "$(ga_status pull.rejected)"
 # --- kill -9 between journal and acknowledge -----------------------------
 ns_mode '{"drop_acks": true}'
 publish k1 k2 k3
-if wait_for 15 test "$(ns_counter acks_dropped)" -ge 1; then
+if wait_for 15 counter_ge acks_dropped 1; then
 	ok "the acknowledge of k1..k3 is in flight (held by the broker)"
 else
 	not_ok "the acknowledge is in flight" "$(ns_state)"
