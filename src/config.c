@@ -412,9 +412,12 @@ static int ga_conf_outputs(struct ga_span v, uint8_t pat[GA_OUT__COUNT],
 }
 
 /* rs:7,e:8,d4:25,d5:24,d6:23,d7:18 - all six, each once, 0..511. */
-static int ga_conf_pins(struct ga_span v)
+/* rs:N,e:N,d4:N,d5:N,d6:N,d7:N in any order, each once, N 0..511; the
+ * offsets land in @off in the order of enum ga_lcd_pin. */
+static int ga_conf_pins(struct ga_span v, unsigned int off[GA_LCD_PINS])
 {
-	static const char *const names[] = { "rs", "e", "d4", "d5", "d6", "d7" };
+	static const char *const names[GA_LCD_PINS] = { "rs", "e", "d4", "d5",
+							"d6", "d7" };
 	unsigned int seen = 0;
 	size_t i = 0;
 
@@ -435,19 +438,25 @@ static int ga_conf_pins(struct ga_span v)
 			return -EINVAL;
 		}
 		n = ga_span_make(item.ptr, (size_t)(colon - item.ptr));
-		for (k = 0; k < 6; k++) {
+		for (k = 0; k < GA_LCD_PINS; k++) {
 			if (ga_span_eq(n, ga_span_str(names[k]))) {
 				break;
 			}
 		}
-		if (k == 6 || (seen & (1u << k)) ||
+		if (k == GA_LCD_PINS || (seen & (1u << k)) ||
 		    ga_span_to_u64(ga_span_make(colon + 1, item.len - n.len - 1),
 				   511, &num)) {
 			return -EINVAL;
 		}
 		seen |= 1u << k;
+		off[k] = (unsigned int)num;
 	}
-	return seen == 0x3f ? 0 : -EINVAL;
+	return seen == (1u << GA_LCD_PINS) - 1 ? 0 : -EINVAL;
+}
+
+int ga_conf_lcd_pins(const char *spec, unsigned int off[GA_LCD_PINS])
+{
+	return ga_conf_pins(ga_span_str(spec), off);
 }
 
 /* common | alt | bits = 8 distinct numbers 0..7 */
@@ -635,8 +644,10 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 			return -EINVAL;
 		}
 		return 0;
-	case T_PINS:
-		if (ga_conf_pins(v)) {
+	case T_PINS: {
+		unsigned int off[GA_LCD_PINS];
+
+		if (ga_conf_pins(v, off)) {
 			ga_conf_error(x, x->line, "lcd.pins: '%.*s' must name rs, e, "
 				      "d4, d5, d6, d7 once each as name:offset",
 				      (int)v.len, v.ptr);
@@ -645,6 +656,7 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 		memcpy(field, v.ptr, v.len < k->size ? v.len : k->size - 1);
 		field[v.len < k->size ? v.len : k->size - 1] = '\0';
 		return 0;
+	}
 	case T_WIRING:
 		if (v.len >= k->size || ga_conf_wiring(v)) {
 			ga_conf_error(x, x->line, "lcd.wiring: '%.*s' is not common, "
@@ -852,18 +864,14 @@ static void ga_conf_check(struct ga_conf_ctx *x)
 	}
 	if (strcmp(c->lcd.driver, "hd44780-gpio") == 0) {
 		/* the LCD's six lines must not double as alarm lines */
+		unsigned int pin[GA_LCD_PINS];
+
+		if (ga_conf_lcd_pins(c->lcd.pins, pin)) {
+			return; /* reported where the value was read */
+		}
 		for (int o = 0; o < GA_OUT__COUNT; o++) {
-			char pin[16];
-
-			if (c->gpio.out[o].offset < 0) {
-				continue;
-			}
-			snprintf(pin, sizeof(pin), ":%d", c->gpio.out[o].offset);
-			for (const char *p = strstr(c->lcd.pins, pin); p;
-			     p = strstr(p + 1, pin)) {
-				char after = p[strlen(pin)];
-
-				if (after == '\0' || after == ',') {
+			for (int k = 0; k < GA_LCD_PINS; k++) {
+				if (c->gpio.out[o].offset == (int)pin[k]) {
 					ga_conf_error(x, ga_conf_key_line(x, "lcd", "pins"),
 						      "lcd.pins uses line %d, also "
 						      "gpio.%s", c->gpio.out[o].offset,

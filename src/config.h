@@ -174,6 +174,18 @@ int ga_conf_check_value(const char *name, const char *value,
 /* Keys whose value is a secret (shown masked by `get`). */
 bool ga_conf_key_secret(const char *name);
 
+/* [lcd] pins (hd44780-gpio) as line offsets, in this order. */
+enum ga_lcd_pin {
+	GA_LCD_PIN_RS,
+	GA_LCD_PIN_E,
+	GA_LCD_PIN_D4, /* D5..D7 follow */
+	GA_LCD_PINS = 6,
+};
+/* Parse "rs:7,e:8,d4:25,d5:24,d6:23,d7:18" (any order, each once,
+ * offsets 0..511). 0 or -EINVAL. The one parser of the value: config
+ * checks with it, drivers/lcd/gpio4.c requests the lines it names. */
+int ga_conf_lcd_pins(const char *spec, unsigned int off[GA_LCD_PINS]);
+
 /* True when the address of a "host:port" listen value is loopback. */
 bool ga_conf_addr_is_loopback(const char *listen);
 

@@ -110,7 +110,6 @@ static void ga_pull_fail(struct ga_pull *p, const char *state, bool sticky)
 	unsigned int wait;
 
 	ga_pull_disconnect(p);
-	p->stats.errors++;
 	if (!p->backoff_ms) {
 		p->backoff_ms = GA_PULL_BACKOFF_MIN_MS;
 	} else if (p->backoff_ms < GA_PULL_BACKOFF_MAX_MS) {
@@ -234,7 +233,6 @@ static void ga_pull_connect(struct ga_pull *p)
 		return;
 	}
 	ga_pull_set_state(p, "connecting");
-	p->stats.connects++;
 	p->phase = PH_CONNECT;
 	ga_timer_set(p->loop, &p->timer, GA_PULL_CONNECT_MS);
 	if (connect(fd, (struct sockaddr *)&p->addrs[p->addr_idx],
@@ -398,7 +396,6 @@ static int ga_pull_detail(void *arg, const struct ga_namespace_detail *d)
 		ga_log(LOG_WARNING, "pull: rejecting event %u (delivery %lu): %s",
 		       b->idx, d->delivery_count, ga_eventgrid_error(&res));
 		p->disp[i] = GA_PULL_REJECT;
-		p->batch_errors++;
 		return 0;
 	}
 	if (err) {
@@ -420,7 +417,6 @@ static void ga_pull_received(struct ga_pull *p, struct ga_span body)
 	int ret;
 
 	p->ntokens = 0;
-	p->batch_errors = 0;
 	memset(p->disp, GA_PULL_DONE, sizeof(p->disp));
 	p->ops.sink->begin(p->ops.sink_arg);
 	ret = ga_namespace_receive_parse(body, ga_pull_detail, &b, err,

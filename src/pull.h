@@ -52,8 +52,6 @@ struct ga_pull_stats {
 	unsigned long rejected;     /* pull.rejected: unparseable, dead-lettered */
 	unsigned long lock_failures;/* failedLockTokens in any answer */
 	unsigned long accepted, duplicate, ignored; /* verdicts, as push */
-	unsigned long connects;
-	unsigned long errors;
 };
 
 enum ga_pull_disp {
@@ -95,7 +93,6 @@ struct ga_pull {
 	char (*tokens)[GA_NAMESPACE_TOKEN_MAX + 1];
 	uint8_t disp[GA_NAMESPACE_EVENTS_MAX];
 	unsigned int ntokens;
-	unsigned int batch_errors;
 	unsigned int backoff_ms;
 	uint32_t rand;
 	char state[160];  /* pull.state */

@@ -12,7 +12,6 @@
  * delay_us covers the 37 us / 1.52 ms execution times.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,61 +20,29 @@
 #include "hd44780_bus.h"
 #include "log.h"
 
-enum { P_RS, P_E, P_D4, P_D5, P_D6, P_D7, P__COUNT };
-
 struct ga_gpio4 {
 	const struct ga_gpio_bank_ops *bank;
 	bool open;
 	_Alignas(16) unsigned char bank_priv[GA_GPIO_BANK_PRIV_MAX];
 };
 
-/* "rs:7,e:8,d4:25,d5:24,d6:23,d7:18" (config.c checked the shape). */
-static int ga_gpio4_pins(const char *spec, unsigned int off[P__COUNT])
-{
-	static const char *const names[P__COUNT] = { "rs", "e", "d4", "d5", "d6",
-						     "d7" };
-	unsigned int seen = 0;
-	const char *p = spec;
-
-	while (*p) {
-		char name[4];
-		unsigned int v;
-		int n = 0;
-
-		if (sscanf(p, " %3[a-z0-9] : %u %n", name, &v, &n) != 2 || !n) {
-			return -EINVAL;
-		}
-		for (int i = 0; i < P__COUNT; i++) {
-			if (strcmp(name, names[i]) == 0) {
-				off[i] = v;
-				seen |= 1u << i;
-			}
-		}
-		p += n;
-		if (*p == ',') {
-			p++;
-		}
-	}
-	return seen == (1u << P__COUNT) - 1 ? 0 : -EINVAL;
-}
-
 static int ga_gpio4_open(void *priv, const struct ga_conf *conf)
 {
 	struct ga_gpio4 *g = priv;
-	unsigned int off[P__COUNT];
+	unsigned int off[GA_LCD_PINS];
 	int err;
 
 	g->bank = &ga_gpio_bank_gpiod;
 	if (g->bank->priv_size > sizeof(g->bank_priv)) {
 		return -ENOMEM; /* a build mistake, caught by test_gpio4 */
 	}
-	if (ga_gpio4_pins(conf->lcd.pins, off)) {
+	if (ga_conf_lcd_pins(conf->lcd.pins, off)) {
 		ga_log(LOG_ERR, "lcd: pins '%s' must name rs, e, d4..d7",
 		       conf->lcd.pins);
 		return -EINVAL;
 	}
 	memset(g->bank_priv, 0, sizeof(g->bank_priv));
-	err = g->bank->open(g->bank_priv, conf->gpio.chip, off, P__COUNT);
+	err = g->bank->open(g->bank_priv, conf->gpio.chip, off, GA_LCD_PINS);
 	if (err == -EBUSY) {
 		ga_log(LOG_ERR, "lcd: a line of %s is in use by another program "
 		       "or a kernel driver (pins %s)", conf->gpio.chip,
@@ -88,19 +55,19 @@ static int ga_gpio4_open(void *priv, const struct ga_conf *conf)
 static int ga_gpio4_write4(void *priv, unsigned int nibble, bool rs)
 {
 	struct ga_gpio4 *g = priv;
-	bool v[P__COUNT] = { [P_RS] = rs };
+	bool v[GA_LCD_PINS] = { [GA_LCD_PIN_RS] = rs };
 	int err;
 
 	for (int i = 0; i < 4; i++) {
-		v[P_D4 + i] = (nibble >> i) & 1u;
+		v[GA_LCD_PIN_D4 + i] = (nibble >> i) & 1u;
 	}
 	err = g->bank->set(g->bank_priv, v); /* setup, E low */
 	if (!err) {
-		v[P_E] = true;
+		v[GA_LCD_PIN_E] = true;
 		err = g->bank->set(g->bank_priv, v);
 	}
 	if (!err) {
-		v[P_E] = false; /* falling edge: the controller latches */
+		v[GA_LCD_PIN_E] = false; /* falling edge: the controller latches */
 		err = g->bank->set(g->bank_priv, v);
 	}
 	return err ? -EIO : 0;

@@ -311,6 +311,37 @@ static void test_file_errors(void **state)
 	assert_int_equal(nerr, GA_ARRAY_SIZE(want));
 }
 
+/* hd44780-gpio: the LCD's lines may not double as alarm lines, however
+ * the pins value is spaced. */
+static void test_lcd_pins_conflict(void **state)
+{
+	static const char text[] =
+		"[server]\nlisten = 127.0.0.1:8443\n[webhook]\nsecret = s\n"
+		"[lcd]\ndriver = hd44780-gpio\n"
+		"pins = rs:17, e:8, d4:25, d5:24, d6:23, d7:22\n"
+		"[gpio]\ndriver = gpiod\n";
+	static struct ga_conf c;
+	struct errs e = { .n = 0 };
+	unsigned int nerr = 0, off[GA_LCD_PINS];
+
+	(void)state;
+	assert_int_equal(ga_conf_parse(&c, "p.conf", text, sizeof(text) - 1,
+				       collect, &e, &nerr), -EINVAL);
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.lines[0], "p.conf:7: lcd.pins uses line 17, also "
+					"gpio.sms_led");
+	assert_string_equal(e.lines[1], "p.conf:7: lcd.pins uses line 22, also "
+					"gpio.chat_led");
+	/* the one parser, as gpio4.c uses it */
+	assert_int_equal(ga_conf_lcd_pins("d7:18,d6:23,d5:24,d4:25,e:8,rs:7", off), 0);
+	assert_int_equal(off[GA_LCD_PIN_RS], 7);
+	assert_int_equal(off[GA_LCD_PIN_E], 8);
+	assert_int_equal(off[GA_LCD_PIN_D4 + 3], 18);
+	assert_int_equal(ga_conf_lcd_pins("rs:7,e:8,d4:25,d5:24,d6:23", off), -EINVAL);
+	assert_int_equal(ga_conf_lcd_pins("rs:7,rs:8,d4:25,d5:24,d6:23,d7:1", off),
+			 -EINVAL);
+}
+
 /* Relative paths are relative to the config file's directory. */
 static void test_relative_paths(void **state)
 {
@@ -340,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_get_reads_back),
 		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_lcd_pins_conflict),
 		cmocka_unit_test(test_relative_paths),
 	};
 
