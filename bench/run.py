@@ -219,20 +219,6 @@ def main():
         ga.stop()
         ref.stop()
 
-    # the price of durability: the same daemon with fsync disabled
-    nf_dir = os.path.join(work, "nofsync")
-    os.makedirs(nf_dir)
-    shutil.copy(os.path.join(ga_dir, "server.crt"), nf_dir)
-    shutil.copy(os.path.join(ga_dir, "server.key"), nf_dir)
-    os.chmod(os.path.join(nf_dir, "server.key"), 0o600)
-    nf, nf_port = start_gridalertd(a.build, nf_dir, {"GRIDALERT_BENCH_NO_FSYNC": "1"})
-    try:
-        M["nofsync_c8"] = median_run(
-            lambda: wrk("https://127.0.0.1:%d/api/events" % nf_port, b1, 8, a.seconds),
-            a.reps)
-    finally:
-        nf.stop()
-
     def side_daemon(name, env=None, binary="gridalertd"):
         dd = os.path.join(work, name)
         os.makedirs(dd)
@@ -240,6 +226,15 @@ def main():
             shutil.copy(os.path.join(ga_dir, f), dd)
         os.chmod(os.path.join(dd, "server.key"), 0o600)
         return start_gridalertd(a.build, dd, env, binary=binary)
+
+    # the price of durability: the same daemon with fsync disabled
+    nf, nf_port = side_daemon("nofsync", {"GRIDALERT_BENCH_NO_FSYNC": "1"})
+    try:
+        M["nofsync_c8"] = median_run(
+            lambda: wrk("https://127.0.0.1:%d/api/events" % nf_port, b1, 8, a.seconds),
+            a.reps)
+    finally:
+        nf.stop()
 
     # A slow LCD: the sim bus with 100 kHz I2C byte times (90 us a byte),
     # every request an SMS that redraws the display: HTTP p99 must not
