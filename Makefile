@@ -70,6 +70,24 @@ GA_RELR := $(shell out=$$(echo 'int main(void){return 0;}' | $(CC) -x c - \
 	echo -Wl,-z,pack-relative-relocs)
 endif
 GA_LDFLAGS += $(GA_RELR)
+# Full RELRO: the GOT is resolved at start and made read-only (a network
+# daemon; Debian's hardening=+bindnow does the same). On aarch64 it also
+# moves the RW segment so the file pads 4 KB less (DESIGN §8 size budget).
+GA_LDFLAGS += -Wl,-z,relro,-z,now
+# Link-time optimisation for the two programs: on aarch64 -Os it takes
+# 16 KB off the stripped daemon (167 376 -> 150 992 bytes, DESIGN §8 size
+# budget), by inlining the many one-caller static helpers across modules.
+# Objects are fat (-ffat-lto-objects): the test programs, the allocation-
+# counting build and anything linked with --wrap use their ordinary code,
+# so link-time wrapping still sees every call. Only where the compiler has
+# LTO (Buildroot's gcc has it only with BR2_GCC_ENABLE_LTO); LTO=0 turns
+# it off; sanitizer builds skip it (build time, nothing to measure).
+LTO ?= $(if $(filter 1,$(SAN)),0,1)
+ifeq ($(LTO),1)
+GA_LTO := $(shell echo 'int main(void){return 0;}' | $(CC) -flto=auto -x c - \
+	-o /dev/null >/dev/null 2>&1 && echo -flto=auto)
+endif
+GA_LTO_CFLAGS := $(if $(GA_LTO),$(GA_LTO) -ffat-lto-objects)
 
 ifeq ($(SAN),1)
 GA_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -95,7 +113,7 @@ GPIOD_LIBS ?= $(shell $(PKG_CONFIG) --libs libgpiod 2>/dev/null || echo -lgpiod)
 GA_CFLAGS += $(MBEDTLS_CFLAGS) $(GPIOD_CFLAGS)
 LIBS := $(MBEDTLS_LIBS) $(GPIOD_LIBS)
 
-COMPILE = $(CC) $(GA_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+COMPILE = $(CC) $(GA_CFLAGS) $(GA_LTO_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LINK = $(CC) $(GA_CFLAGS) $(CFLAGS) $(GA_LDFLAGS) $(LDFLAGS)
 
 PROGS := src/gridalertd.c src/gridalertctl.c
@@ -118,7 +136,7 @@ BINS := $(O)/gridalertd $(O)/gridalertctl
 .PHONY: all
 all: $(BINS)
 
-$(O)/obj/%.o: %.c | $(O)/.dirs
+$(O)/obj/%.o: %.c $(O)/.flags | $(O)/.dirs
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(COMPILE) -c -o $@ $<
@@ -126,17 +144,28 @@ $(O)/obj/%.o: %.c | $(O)/.dirs
 $(O)/.dirs:
 	$(Q)mkdir -p $(O)/obj && touch $@
 
+# Objects do not record the flags they were built with: remember them, so
+# that `make LTO=0`, SAN=1 in the same O= or a new CFLAGS rebuilds.
+GA_FLAGS_NOW := $(COMPILE) | $(LINK) $(GA_LTO)
+GA_FLAGS_Q = $(subst ','\'',$(GA_FLAGS_NOW))
+$(O)/.flags: FORCE | $(O)/.dirs
+	$(Q)if [ "$$(cat $@ 2>/dev/null)" != '$(GA_FLAGS_Q)' ]; then \
+		printf '%s\n' '$(GA_FLAGS_Q)' > $@; fi
+
+.PHONY: FORCE
+FORCE:
+
 $(LIB): $(LIB_OBJS)
 	$(if $(Q),@echo "  AR      $@")
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(O)/gridalertd: $(O)/obj/src/gridalertd.o $(LIB)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(LINK) -o $@ $< $(LIB) $(LIBS)
+	$(Q)$(LINK) $(GA_LTO) -o $@ $< $(LIB) $(LIBS)
 
 $(O)/gridalertctl: $(O)/obj/src/gridalertctl.o $(LIB)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(LINK) -o $@ $< $(LIB) $(LIBS)
+	$(Q)$(LINK) $(GA_LTO) -o $@ $< $(LIB) $(LIBS)
 
 # Unit and model tests: one cmocka binary per file (tables may leave
 # trailing fields zero, hence -Wno-missing-field-initializers). A test that needs link
