@@ -212,12 +212,57 @@ static int ga_journal_write_all(int fd, const void *buf, size_t len, off_t off)
 	return 0;
 }
 
+/* Our files: fdatasync (data, and the size when it changed; not times).
+ * The directory: fsync. */
 static int ga_journal_fsync(struct ga_journal *j, int fd)
 {
+	int rc;
+
 	if (j->no_fsync) {
 		return 0;
 	}
-	return fsync(fd) < 0 ? -errno : 0;
+	rc = fd == j->dirfd ? fsync(fd) : fdatasync(fd);
+	return rc < 0 ? -errno : 0;
+}
+
+/* Zero-fill the file from @from to the next multiple of the preallocation
+ * step past it. A failure (a full disk) is not the records' failure: the
+ * file is cut back to @from and grows with its records until space
+ * returns. */
+static void ga_journal_prealloc(struct ga_journal *j, uint64_t from)
+{
+	static char zeros[16384]; /* .bss, only ever read */
+	uint64_t to = (from / j->prealloc + 1) * j->prealloc;
+	uint64_t off = from;
+
+	/* never past max_bytes: it bounds the file, not only the records */
+	if (to > j->max_bytes) {
+		to = j->max_bytes > from ? j->max_bytes : from;
+	}
+
+	while (off < to) {
+		size_t n = to - off < sizeof(zeros) ? (size_t)(to - off)
+						     : sizeof(zeros);
+
+		if (ga_journal_write_all(j->fd, zeros, n, (off_t)off)) {
+			/* if the cut fails too, the zeros written stay: replay
+			 * reads them as the end of the records */
+			to = ftruncate(j->fd, (off_t)from) == 0 ? from : off;
+			break;
+		}
+		off += n;
+	}
+	j->alloc_end = to;
+}
+
+/* Cut the file back to @off (records that were never synced). */
+static int ga_journal_cut(struct ga_journal *j, uint64_t off)
+{
+	if (ftruncate(j->fd, (off_t)off) < 0) {
+		return -errno;
+	}
+	j->alloc_end = off;
+	return 0;
 }
 
 static int ga_journal_flush(struct ga_journal *j)
@@ -233,6 +278,9 @@ static int ga_journal_flush(struct ga_journal *j)
 	}
 	j->written_off += j->wlen;
 	j->wlen = 0;
+	if (j->written_off > j->alloc_end) {
+		ga_journal_prealloc(j, j->written_off);
+	}
 	return 0;
 }
 
@@ -455,6 +503,30 @@ static uint64_t ga_journal_resync(struct ga_journal *j, int fd, uint64_t off,
 	return end;
 }
 
+/* Is the file all zeros from @off to @end (space preallocated, never
+ * written)? */
+static bool ga_journal_zeros(struct ga_journal *j, uint64_t off, uint64_t end)
+{
+	unsigned char *buf = (unsigned char *)j->rec;
+
+	while (off < end) {
+		size_t want = end - off < GA_JOURNAL_REC_MAX ? (size_t)(end - off)
+							     : GA_JOURNAL_REC_MAX;
+		ssize_t n = pread(j->fd, buf, want, (off_t)off);
+
+		if (n <= 0) {
+			return false;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i]) {
+				return false;
+			}
+		}
+		off += (uint64_t)n;
+	}
+	return true;
+}
+
 static int ga_journal_replay(struct ga_journal *j, uint64_t end)
 {
 	uint64_t off = GA_JOURNAL_HDR;
@@ -477,6 +549,16 @@ static int ga_journal_replay(struct ga_journal *j, uint64_t end)
 		{
 			uint64_t next = ga_journal_resync(j, j->fd, off, end);
 
+			if (next >= end && ga_journal_zeros(j, off, end)) {
+				/* the preallocated space: the clean end (cut
+				 * to a max_bytes lowered since) */
+				uint64_t keep = off > j->max_bytes ? off : j->max_bytes;
+
+				j->written_off = j->synced_off = off;
+				j->alloc_end = end;
+				j->stats.bytes = off;
+				return end > keep ? ga_journal_cut(j, keep) : 0;
+			}
 			if (next >= end) {
 				/* a torn tail: the crash hit mid-append, and
 				 * that request never got its 200 */
@@ -496,14 +578,17 @@ static int ga_journal_replay(struct ga_journal *j, uint64_t end)
 		}
 	}
 	if (off < end) { /* cut the torn tail for good */
-		if (ftruncate(j->fd, (off_t)off) < 0) {
-			return -errno;
+		int err = ga_journal_cut(j, off);
+
+		if (err) {
+			return err;
 		}
 		end = off;
 		if (ga_journal_fsync(j, j->fd) < 0) {
 			return -EIO;
 		}
 	}
+	j->alloc_end = end;
 	j->written_off = j->synced_off = end;
 	j->stats.bytes = end;
 	return 0;
@@ -542,6 +627,9 @@ int ga_journal_open(struct ga_journal *j, const struct ga_conf *conf,
 	ga_crc_init();
 	snprintf(j->path, sizeof(j->path), "%s", conf->journal.path);
 	j->max_bytes = conf->journal.max_bytes;
+	j->prealloc = j->max_bytes / 4 < GA_JOURNAL_PREALLOC ?
+		      j->max_bytes / 4 : GA_JOURNAL_PREALLOC;
+	j->prealloc = j->prealloc < 4096 ? 4096 : j->prealloc & ~4095ull;
 	j->apply = *apply;
 	j->no_fsync = nofsync && strcmp(nofsync, "1") == 0;
 	if (j->no_fsync) {
@@ -592,6 +680,7 @@ int ga_journal_open(struct ga_journal *j, const struct ga_conf *conf,
 			return err;
 		}
 		j->written_off = j->synced_off = GA_JOURNAL_HDR;
+		j->alloc_end = GA_JOURNAL_HDR;
 		j->stats.bytes = GA_JOURNAL_HDR;
 		ga_log(LOG_NOTICE, "journal %s: created", j->path);
 	} else {
@@ -701,7 +790,7 @@ void ga_journal_rollback(struct ga_journal *j, const struct ga_journal_mark *mk)
 	} else {
 		/* part of the batch already reached the file: cut it */
 		j->wlen = 0;
-		if (ftruncate(j->fd, (off_t)mk->off) == 0) {
+		if (ga_journal_cut(j, mk->off) == 0) {
 			j->written_off = mk->off;
 		}
 	}
@@ -785,7 +874,7 @@ int ga_journal_sync(struct ga_journal *j)
 		j->stats.sync_failures++;
 		ga_journal_state(j, err, j->wlen ? "write" : "fsync");
 		j->wlen = 0;
-		if (ftruncate(j->fd, (off_t)j->synced_off) == 0) {
+		if (ga_journal_cut(j, j->synced_off) == 0) {
 			j->written_off = j->synced_off;
 		}
 		for (unsigned int h = j->key_head_synced; h != j->key_head;
@@ -912,7 +1001,7 @@ static int ga_journal_compact(struct ga_journal *j)
 	}
 	close(j->fd);
 	j->fd = fd;
-	j->written_off = j->synced_off = out;
+	j->written_off = j->synced_off = j->alloc_end = out;
 	j->stats.bytes = out;
 	j->stats.records = records;
 	j->records_synced = (unsigned int)records;

@@ -29,6 +29,14 @@ struct ga_conf;
 #define GA_JOURNAL_WBUF 65536
 /* The largest record: header + a ga_msg with every field full. */
 #define GA_JOURNAL_REC_MAX 4096
+/* The file grows by this much zero-filled space at a time, so that most
+ * syncs overwrite blocks that already exist: fdatasync then flushes data
+ * only, without a filesystem-journal commit for the new size (on ext4,
+ * append+fsync is a data write plus a jbd2 commit, two device flushes;
+ * 0.24 vs 0.17 ms p50 on the CI disk, tests/.. make bench "sync" rows).
+ * Zero-filled, not fallocate()d: unwritten extents need a metadata update
+ * at first write, the very cost this avoids. Capped at max_bytes / 4. */
+#define GA_JOURNAL_PREALLOC (256u * 1024u)
 /* Single acknowledgements remembered between compactions (acks of older
  * messages go through `ack all`, which is one watermark). */
 #define GA_JOURNAL_ACKS_MAX 256
@@ -59,8 +67,10 @@ struct ga_journal {
 	bool failing;   /* last write/sync failed: log once per state change */
 	bool full;      /* unacknowledged events alone exceed max_bytes */
 	uint64_t max_bytes;
-	uint64_t synced_off; /* durable file size */
-	uint64_t written_off;/* bytes written to the file (not yet synced) */
+	uint64_t synced_off; /* end of the durable records */
+	uint64_t written_off;/* end of the records written (not yet synced) */
+	uint64_t alloc_end;  /* file size: the records, then zeros to fill */
+	uint64_t prealloc;   /* zeros added at a time (ga_journal_open) */
 	char *wbuf;          /* GA_JOURNAL_WBUF, reserved at open */
 	size_t wlen;
 	uint32_t next_seq;

@@ -26,17 +26,20 @@
 ssize_t __real_pwrite(int fd, const void *buf, size_t n, off_t off);
 ssize_t __real_pwrite64(int fd, const void *buf, size_t n, off64_t off);
 int __real_fsync(int fd);
+int __real_fdatasync(int fd);
 ssize_t __wrap_pwrite(int fd, const void *buf, size_t n, off_t off);
 ssize_t __wrap_pwrite64(int fd, const void *buf, size_t n, off64_t off);
 int __wrap_fsync(int fd);
+int __wrap_fdatasync(int fd);
 
 static int fail_pwrite_errno;
+static int fail_pwrite_skip; /* let this many pwrites through first */
 static int fail_fsync_errno;
 static unsigned int fsync_calls;
 
 ssize_t __wrap_pwrite(int fd, const void *buf, size_t n, off_t off)
 {
-	if (fail_pwrite_errno) {
+	if (fail_pwrite_errno && fail_pwrite_skip-- <= 0) {
 		/* a partial write first, like a disk filling up mid-record */
 		if (n > 8) {
 			(void)__real_pwrite(fd, buf, n / 2, off);
@@ -50,7 +53,7 @@ ssize_t __wrap_pwrite(int fd, const void *buf, size_t n, off_t off)
 /* 32-bit targets built with _FILE_OFFSET_BITS=64 call pwrite64 */
 ssize_t __wrap_pwrite64(int fd, const void *buf, size_t n, off64_t off)
 {
-	if (fail_pwrite_errno) {
+	if (fail_pwrite_errno && fail_pwrite_skip-- <= 0) {
 		if (n > 8) {
 			(void)__real_pwrite64(fd, buf, n / 2, off);
 		}
@@ -68,6 +71,17 @@ int __wrap_fsync(int fd)
 		return -1;
 	}
 	return __real_fsync(fd);
+}
+
+/* the journal's file syncs are fdatasync; both count as one sync */
+int __wrap_fdatasync(int fd)
+{
+	fsync_calls++;
+	if (fail_fsync_errno) {
+		errno = fail_fsync_errno;
+		return -1;
+	}
+	return __real_fdatasync(fd);
 }
 
 /* ---- fixtures --------------------------------------------------------- */
@@ -123,7 +137,7 @@ static int setup(void **state)
 	ga_conf_defaults(&conf);
 	snprintf(conf.journal.path, sizeof(conf.journal.path), "%s/j/journal", dir);
 	conf.journal.dedupe = 64;
-	fail_pwrite_errno = fail_fsync_errno = 0;
+	fail_pwrite_errno = fail_fsync_errno = fail_pwrite_skip = 0;
 	memset(&seen, 0, sizeof(seen));
 	ga_log_setup(GA_LOG_NONE, LOG_DEBUG);
 	return 0;
@@ -270,8 +284,7 @@ static void test_fsync_failure_cuts_back_and_recovers(void **state)
 	open_j(&j);
 	append_n(&j, 0, 2);
 	assert_int_equal(ga_journal_sync(&j), 0);
-	assert_int_equal(stat(conf.journal.path, &st), 0);
-	before = st.st_size;
+	before = (off_t)j.stats.bytes; /* the records' end; zeros follow */
 	append_n(&j, 2, 2);
 	fail_fsync_errno = EIO;
 	assert_int_equal(ga_journal_sync(&j), -EIO);
@@ -298,8 +311,7 @@ static void test_write_enospc_then_recovery(void **state)
 	open_j(&j);
 	append_n(&j, 0, 1);
 	assert_int_equal(ga_journal_sync(&j), 0);
-	assert_int_equal(stat(conf.journal.path, &st), 0);
-	before = st.st_size;
+	before = (off_t)j.stats.bytes;
 	append_n(&j, 1, 1);
 	fail_pwrite_errno = ENOSPC;
 	assert_int_equal(ga_journal_sync(&j), -ENOSPC);
@@ -356,9 +368,19 @@ static unsigned int intact_before(const size_t *ends, unsigned int n, size_t off
 	return k;
 }
 
+/* Write @len bytes of @buf, then zeros up to @size (the preallocated
+ * space a crash leaves after the records), or nothing more when @size is 0. */
+static void write_file_zeros(const char *buf, size_t len, size_t size)
+{
+	write_file(buf, len);
+	if (size > len) {
+		assert_int_equal(truncate(conf.journal.path, (off_t)size), 0);
+	}
+}
+
 static void test_torn_tail_every_offset(void **state)
 {
-	static char orig[8192], buf[8192];
+	static char orig[8192];
 	size_t len, ends[8];
 	struct ga_journal j;
 
@@ -367,22 +389,106 @@ static void test_torn_tail_every_offset(void **state)
 	for (unsigned int i = 0; i < 4; i++) {
 		append_n(&j, i, 1);
 		assert_int_equal(ga_journal_sync(&j), 0);
-		ends[i] = (size_t)file_size();
+		ends[i] = (size_t)j.stats.bytes;
 	}
 	ga_journal_close(&j);
 	read_file(orig, sizeof(orig), &len);
-	for (size_t cut = 16; cut < len; cut++) {
-		write_file(orig, cut); /* power lost mid-append */
-		open_j(&j);
-		assert_int_equal(seen.n, intact_before(ends, 4, cut));
-		ga_journal_close(&j);
-		/* the torn tail was cut: the file ends at the last record */
-		assert_int_equal((size_t)file_size(),
-				 intact_before(ends, 4, cut)
-					 ? ends[intact_before(ends, 4, cut) - 1]
-					 : 16);
+	len = ends[3];
+	/* power lost mid-append: at the end of the file (it grew with the
+	 * record), and inside the preallocated zeros (the usual case) */
+	for (unsigned int zeros = 0; zeros < 2; zeros++) {
+		for (size_t cut = 16; cut < len; cut++) {
+			unsigned int intact = intact_before(ends, 4, cut);
+			size_t last = intact ? ends[intact - 1] : 16;
+
+			write_file_zeros(orig, cut, zeros ? 16384 : 0);
+			open_j(&j);
+			assert_int_equal(seen.n, intact);
+			/* the records end at the last intact one */
+			assert_int_equal(j.stats.bytes, last);
+			/* zeros right after a record are the clean end: no
+			 * warning, nothing counted as cut */
+			if (zeros && cut == last) {
+				assert_int_equal(j.stats.truncated, 0);
+			} else if (cut > last) {
+				assert_int_equal(j.stats.truncated,
+						 (zeros ? 16384 : cut) - last);
+			}
+			ga_journal_close(&j);
+			if (cut > last) { /* the torn tail was cut for good */
+				assert_int_equal((size_t)file_size(), last);
+			}
+		}
 	}
-	(void)buf;
+	/* the next record lands right after the last intact one, and a
+	 * reopen finds it: not after the zeros, not lost in them */
+	write_file_zeros(orig, ends[1], 16384);
+	open_j(&j);
+	append_n(&j, 7, 1);
+	assert_int_equal(ga_journal_sync(&j), 0);
+	ga_journal_close(&j);
+	open_j(&j);
+	assert_int_equal(seen.n, 3);
+	assert_string_equal(seen.text[2], "text 7 é");
+	assert_int_equal(j.stats.truncated, 0);
+	ga_journal_close(&j);
+}
+
+/* Most syncs overwrite preallocated zeros, so fdatasync has no size
+ * change to commit: over 200 events, each synced alone, the file size
+ * changes once per GA_JOURNAL_PREALLOC step, and never passes max_bytes. */
+static void test_prealloc_overwrites(void **state)
+{
+	struct ga_journal j;
+	unsigned int changes = 0;
+	off_t size;
+
+	(void)state;
+	conf.journal.max_bytes = 1u << 20; /* step: 256 KiB */
+	open_j(&j);
+	size = file_size();
+	for (unsigned int i = 0; i < 200; i++) {
+		append_n(&j, i, 1);
+		assert_int_equal(ga_journal_sync(&j), 0);
+		if (file_size() != size) {
+			size = file_size();
+			changes++;
+		}
+	}
+	assert_int_equal(changes, 1);
+	assert_int_equal(size, 256 * 1024);
+	assert_true(j.stats.bytes < 256 * 1024);
+	ga_journal_close(&j);
+	/* the disk fills up while zero-filling the next step: the records
+	 * written before the zeros are synced all the same, and the file
+	 * grows with its records until space returns */
+	assert_int_equal(unlink(conf.journal.path), 0);
+	conf.journal.max_bytes = 65536; /* step: 16 KiB */
+	open_j(&j);
+	fail_pwrite_errno = ENOSPC;
+	for (unsigned int i = 0; i < 5; i++) {
+		append_n(&j, 300 + i, 1);
+		fail_pwrite_skip = 1; /* the records' pwrite, then the zeros' */
+		assert_int_equal(ga_journal_sync(&j), 0);
+		assert_int_equal(file_size(), (off_t)j.stats.bytes); /* no zeros */
+	}
+	fail_pwrite_errno = 0;
+	append_n(&j, 305, 1);
+	assert_int_equal(ga_journal_sync(&j), 0);
+	assert_int_equal(file_size(), 16384); /* space again: the step */
+	ga_journal_close(&j);
+	open_j(&j);
+	assert_int_equal(seen.n, 6);
+	assert_int_equal(j.stats.truncated, 0);
+	assert_string_equal(seen.text[5], "text 305 é");
+	/* the file stays within max_bytes until compaction */
+	for (unsigned int i = 200; i < 400; i++) {
+		append_n(&j, i, 1);
+		assert_int_equal(ga_journal_sync(&j), 0);
+		assert_true((uint64_t)file_size() <=
+			    (j.stats.bytes > 65536 ? j.stats.bytes : 65536));
+	}
+	ga_journal_close(&j);
 }
 
 static void test_flipped_bit_every_offset(void **state)
@@ -396,10 +502,11 @@ static void test_flipped_bit_every_offset(void **state)
 	for (unsigned int i = 0; i < 3; i++) {
 		append_n(&j, i, 1);
 		assert_int_equal(ga_journal_sync(&j), 0);
-		ends[i] = (size_t)file_size();
+		ends[i] = (size_t)j.stats.bytes;
 	}
 	ga_journal_close(&j);
 	read_file(orig, sizeof(orig), &len);
+	len = ends[2]; /* the records; the zeros after them are not data */
 	for (size_t off = 16; off < len; off++) {
 		unsigned int damaged = intact_before(ends, 3, off);
 
@@ -580,6 +687,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fsync_failure_cuts_back_and_recovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_enospc_then_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail_every_offset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prealloc_overwrites, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_bit_every_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction_keeps_unacked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unacked_over_limit_is_enospc, setup, teardown),
