@@ -4,7 +4,13 @@ Python 3 http.server (threading, HTTP/1.1 keep-alive) wrapped in ssl,
 parsing each body with json, appending each event to a file and fsyncing per
 request, answering like gridalertd does. Used only by `make bench`.
 
-usage: reference_receiver.py PORT CERT KEY JOURNAL_FILE SECRET
+usage: reference_receiver.py PORT CERT KEY JOURNAL_FILE SECRET [nodelay]
+
+"nodelay" sets TCP_NODELAY on each connection (socketserver's
+disable_nagle_algorithm). Without it, as most such receivers are written,
+http.server sends the response head and body in two writes and Nagle's
+algorithm holds the body until the client's delayed ACK (40 ms on Linux):
+make bench measures both, and compares against the tuned one.
 """
 import http.server
 import json
@@ -57,6 +63,7 @@ class Server(http.server.ThreadingHTTPServer):
 
 if __name__ == "__main__":
     port, cert, key, journal, SECRET = sys.argv[1:6]
+    Handler.disable_nagle_algorithm = sys.argv[6:7] == ["nodelay"]
     FD = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     LOCK = threading.Lock()
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -5,8 +5,9 @@ BENCH_O := build/bench
 .PHONY: bench
 bench:
 	$(Q)scripts/deps.sh build test bench
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(O)/gridalertd-alloc
 	$(Q)mkdir -p $(BENCH_O)
 	$(Q)$(CC) -O2 -o $(BENCH_O)/bench_handshake bench/bench_handshake.c $(MBEDTLS_LIBS)
 	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/bench_core bench/bench_core.c $(LIB) $(LIBS)
+	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/rss_floor bench/rss_floor.c $(LIBS)
 	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) $(BENCH_ARGS)
