@@ -79,6 +79,9 @@ struct ga_journal {
 	uint32_t acks[GA_JOURNAL_ACKS_MAX];
 	unsigned int nacks;
 	uint64_t *keys;      /* dedupe ring, [journal] dedupe entries */
+	uint32_t *knext;     /* per ring slot: next slot in its hash chain */
+	uint32_t *kbucket;   /* kmask + 1 chain heads (a power of two) */
+	uint32_t kmask;
 	unsigned int nkeys;
 	unsigned int key_head;
 	unsigned int key_head_synced;

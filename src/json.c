@@ -515,6 +515,29 @@ static size_t ga_json_skip_ws(const char *s, size_t len, size_t i)
 	return i;
 }
 
+/* The closing quote of the string opening at @i, or 0. memchr() for the
+ * quote, then a look back: it is escaped when an odd run of backslashes
+ * precedes it. Strings are most of an event's bytes; a byte-by-byte loop
+ * here was 6 % of the daemon's CPU at 8 clients (perf, make bench). */
+static size_t ga_json_string_end(const char *s, size_t len, size_t i)
+{
+	for (;;) {
+		const char *q = memchr(s + i + 1, '"', len - i - 1);
+		size_t run = 0;
+
+		if (!q) {
+			return 0;
+		}
+		i = (size_t)(q - s);
+		while (s[i - 1 - run] == '\\') { /* stops at the opening quote */
+			run++;
+		}
+		if (run % 2 == 0) {
+			return i;
+		}
+	}
+}
+
 size_t ga_json_value_end(const char *s, size_t len, size_t i)
 {
 	size_t depth = 0;
@@ -524,12 +547,8 @@ size_t ga_json_value_end(const char *s, size_t len, size_t i)
 		char c = s[i];
 
 		if (c == '"') {
-			for (i++; i < len && s[i] != '"'; i++) {
-				if (s[i] == '\\') {
-					i++;
-				}
-			}
-			if (i >= len) {
+			i = ga_json_string_end(s, len, i);
+			if (!i) {
 				return 0;
 			}
 			if (depth == 0) {

@@ -248,6 +248,71 @@ static void test_dedupe_and_acks_survive_reopen(void **state)
 	ga_journal_close(&j);
 }
 
+/* The hash index over the dedupe ring answers exactly like a scan of
+ * the ring, through wrap-around, rollbacks, failed syncs and reopen:
+ * 300 distinct keys over a 64-slot ring and 64 buckets collide often. */
+static bool ring_has(const struct ga_journal *j, uint64_t key)
+{
+	for (unsigned int i = 0; i < j->nkeys; i++) {
+		if (j->keys[i] == key) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void check_index(const struct ga_journal *j)
+{
+	struct ga_msg m;
+
+	for (unsigned int i = 0; i < 300; i++) {
+		msg(&m, i);
+		if (ga_journal_seen(j, m.key) != ring_has(j, m.key)) {
+			fail_msg("key of event %u: index %d, ring %d", i,
+				 ga_journal_seen(j, m.key), ring_has(j, m.key));
+		}
+	}
+}
+
+static void test_dedupe_index_matches_ring(void **state)
+{
+	struct ga_journal j;
+	struct ga_journal_mark mk;
+	unsigned int hits = 0;
+
+	(void)state;
+	srand(7);
+	open_j(&j);
+	for (unsigned int step = 0; step < 3000; step++) {
+		unsigned int r = (unsigned int)rand() % 100;
+		struct ga_msg m;
+
+		if (r < 80) {
+			msg(&m, (unsigned int)rand() % 300);
+			hits += ga_journal_seen(&j, m.key);
+			assert_int_equal(ga_journal_append(&j, &m), 0);
+		} else if (r < 88) {
+			mk = ga_journal_mark(&j);
+			append_n(&j, (unsigned int)rand() % 300, 5);
+			ga_journal_rollback(&j, &mk);
+		} else if (r < 92) {
+			append_n(&j, (unsigned int)rand() % 295, 3);
+			fail_fsync_errno = EIO;
+			assert_int_equal(ga_journal_sync(&j), -EIO);
+			fail_fsync_errno = 0;
+		} else {
+			assert_int_equal(ga_journal_sync(&j), 0);
+		}
+		check_index(&j);
+	}
+	assert_true(hits > 100); /* duplicates were really met */
+	assert_int_equal(ga_journal_sync(&j), 0);
+	ga_journal_close(&j);
+	open_j(&j); /* replay rebuilds ring and index */
+	check_index(&j);
+	ga_journal_close(&j);
+}
+
 static void test_rollback_half_batch(void **state)
 {
 	struct ga_journal j;
@@ -683,6 +748,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip_and_seq, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_one_fsync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedupe_and_acks_survive_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dedupe_index_matches_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_half_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsync_failure_cuts_back_and_recovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_enospc_then_recovery, setup, teardown),
