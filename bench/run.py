@@ -236,7 +236,7 @@ def main():
         # (this shared disk's p99 wanders 3x between minutes)
         runs = []
         for _ in range(a.reps):
-            probe = fsync_limit(work, 200, overwrite=True)
+            probe = fsync_limit(work, 1000, overwrite=True)
             r = wrk(ga_url, b1, 1, a.seconds)
             r["sync_p99_ms"] = probe["p99_ms"]
             runs.append(r)

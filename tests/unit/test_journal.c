@@ -210,6 +210,34 @@ static void test_round_trip_and_seq(void **state)
 	ga_journal_close(&j);
 }
 
+/* A sync bigger than the write buffer (it is written early, then read
+ * back in chunks after the sync): every record applied once, in order,
+ * none before the sync. */
+static void test_big_sync_applies_all(void **state)
+{
+	struct ga_journal j;
+	struct ga_msg m;
+
+	(void)state;
+	conf.journal.max_bytes = 1u << 30;
+	open_j(&j);
+	for (unsigned int i = 0; i < 500; i++) {
+		msg(&m, i);
+		memset(m.text, 'a' + (char)(i % 26), 700 + i % 300);
+		m.text[700 + i % 300] = '\0';
+		assert_int_equal(ga_journal_append(&j, &m), 0);
+	}
+	assert_true(j.written_off > GA_JOURNAL_WBUF * 4); /* flushed early */
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(ga_journal_sync(&j), 0);
+	assert_int_equal(seen.n, 500);
+	for (unsigned int i = 0; i < 500; i++) {
+		assert_int_equal(seen.seq[i], i + 1);
+		assert_int_equal(seen.text[i][0], 'a' + (char)(i % 26));
+	}
+	ga_journal_close(&j);
+}
+
 static void test_group_commit_one_fsync(void **state)
 {
 	struct ga_journal j;
@@ -747,6 +775,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip_and_seq, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_one_fsync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_sync_applies_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedupe_and_acks_survive_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedupe_index_matches_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_half_batch, setup, teardown),
