@@ -63,25 +63,26 @@ ssize_t __wrap_pwrite64(int fd, const void *buf, size_t n, off64_t off)
 	return __real_pwrite64(fd, buf, n, off);
 }
 
-int __wrap_fsync(int fd)
+/* the journal's file syncs are fdatasync, its directory's fsync: both
+ * count as syncs and fail alike */
+static int fault_sync(int (*real)(int), int fd)
 {
 	fsync_calls++;
 	if (fail_fsync_errno) {
 		errno = fail_fsync_errno;
 		return -1;
 	}
-	return __real_fsync(fd);
+	return real(fd);
 }
 
-/* the journal's file syncs are fdatasync; both count as one sync */
+int __wrap_fsync(int fd)
+{
+	return fault_sync(__real_fsync, fd);
+}
+
 int __wrap_fdatasync(int fd)
 {
-	fsync_calls++;
-	if (fail_fsync_errno) {
-		errno = fail_fsync_errno;
-		return -1;
-	}
-	return __real_fdatasync(fd);
+	return fault_sync(__real_fdatasync, fd);
 }
 
 /* ---- fixtures --------------------------------------------------------- */
