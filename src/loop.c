@@ -9,13 +9,18 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t ga_loop_monotonic(void *arg)
+uint64_t ga_loop_mono_us(void)
 {
 	struct timespec ts;
 
-	(void)arg;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t ga_loop_monotonic(void *arg)
+{
+	(void)arg;
+	return ga_loop_mono_us() / 1000u;
 }
 
 void ga_loop_init(struct ga_loop *l)

@@ -89,6 +89,9 @@ GA_MUST_CHECK int ga_loop_signals(struct ga_loop *l, ga_loop_signal_cb cb);
 
 /* Monotonic milliseconds, cached once per iteration. */
 uint64_t ga_loop_now_ms(const struct ga_loop *l);
+/* The real monotonic clock in microseconds, for waits shorter than the
+ * loop's millisecond timers (the group commit's). */
+uint64_t ga_loop_mono_us(void);
 /* Tests: replace the clock (fake time); the loop re-reads it each step. */
 void ga_loop_set_clock(struct ga_loop *l, ga_loop_clock clock, void *arg);
 /* Re-read the clock and run every timer that is due. */

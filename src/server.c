@@ -229,9 +229,13 @@ static void ga_conn_request(struct ga_conn *c)
 	ga_timer_cancel(s->loop, &c->timer);
 	if (c->resp.commit) {
 		c->state = GA_CONN_COMMIT;
+		if (!s->commit_head) {
+			s->commit_start_us = ga_loop_mono_us();
+		}
 		c->next_commit = s->commit_head;
 		s->commit_head = c;
 		s->commit_joined = true;
+		c->synced = false;
 		ga_conn_events(c, 0);
 		return;
 	}
@@ -555,10 +559,38 @@ static void ga_conn_timer_cb(struct ga_timer *t)
 
 /* ---- the group commit ------------------------------------------------- */
 
+/* Should the sync wait for more of this group? While requests keep
+ * joining (a few looks), and while clients answered by the last sync are
+ * still expected back, for up to the mean sync time. */
+static bool ga_server_commit_wait(struct ga_server *s)
+{
+	uint64_t waited, cap;
+
+	if (s->commit_joined && s->commit_defers < GA_SERVER_COMMIT_DEFER) {
+		s->commit_defers++;
+		return true;
+	}
+	cap = s->sync_us < GA_SERVER_COMMIT_WAIT_MAX_US ?
+	      s->sync_us : GA_SERVER_COMMIT_WAIT_MAX_US;
+	waited = ga_loop_mono_us() - s->commit_start_us;
+	if (waited >= cap || s->draining) {
+		return false;
+	}
+	for (unsigned int i = 0; i < s->nconns; i++) {
+		const struct ga_conn *c = &s->conns[i];
+
+		if (c->synced && c->state == GA_CONN_READ) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void ga_server_hook(struct ga_hook *h)
 {
 	struct ga_server *s = ga_container_of(h, struct ga_server, hook);
 	struct ga_conn *c;
+	uint64_t t;
 	int err;
 
 	/* Drain plaintext mbedTLS holds for connections that hit their read
@@ -572,16 +604,21 @@ static void ga_server_hook(struct ga_hook *h)
 	if (!s->commit_head) {
 		return;
 	}
-	if (s->commit_joined && s->commit_defers < GA_SERVER_COMMIT_DEFER) {
+	if (ga_server_commit_wait(s)) {
 		s->commit_joined = false;
-		s->commit_defers++;
 		ga_loop_defer(s->loop);
 		return;
 	}
 	s->commit_defers = 0;
 	s->commit_joined = false;
+	for (unsigned int i = 0; i < s->nconns; i++) {
+		s->conns[i].synced = false; /* late ones: no longer waited for */
+	}
 	/* One fsync for every request that completed meanwhile. */
+	t = ga_loop_mono_us();
 	err = s->commit ? s->commit(s->commit_arg) : 0;
+	t = ga_loop_mono_us() - t;
+	s->sync_us = s->sync_us ? s->sync_us - s->sync_us / 8 + t / 8 : t;
 	s->stats.commits++;
 	c = s->commit_head;
 	s->commit_head = NULL;
@@ -590,11 +627,14 @@ static void ga_server_hook(struct ga_hook *h)
 
 		c->next_commit = NULL;
 		if (c->state == GA_CONN_COMMIT) {
+			bool close = err != 0 ||
+				     !ga_http_request(&c->http)->keep_alive;
+
 			if (err) {
 				ga_webhook_commit_failed(s->webhook, &c->resp);
 			}
-			ga_conn_respond(c, err != 0 ||
-					   !ga_http_request(&c->http)->keep_alive);
+			c->synced = !close;
+			ga_conn_respond(c, close);
 		}
 		c = next;
 	}
@@ -729,6 +769,7 @@ static void ga_server_accept_cb(struct ga_fd *f, short revents)
 		c->head_done = false;
 		c->in_request = false;
 		c->reject = reject;
+		c->synced = false;
 		c->requests = 0;
 		c->since_ms = ga_loop_now_ms(s->loop);
 		c->req_ms = c->since_ms;

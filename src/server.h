@@ -37,6 +37,14 @@ struct ga_server;
  * requests share it. Each look costs one poll(0) (~5 us), far below an
  * fsync (0.1 ms on an SSD, 2-20 ms on an SD card). */
 #define GA_SERVER_COMMIT_DEFER 4
+/* ...and while connections answered by the previous sync have not sent
+ * their next request yet (closed-loop clients: Event Grid's deliveries,
+ * a load generator), it waits for them up to the mean sync time (longer
+ * is never worth it: they can take the next sync), at most this long.
+ * At 8 clients: 7.7 events per sync instead of 5.8, 1.16x events/s
+ * (median of 6 interleaved A/B pairs, wrk 4 s each). A lone client never
+ * waits. */
+#define GA_SERVER_COMMIT_WAIT_MAX_US 2000u
 /* With every slot taken, a connection that has spent this long in its TLS
  * handshake or request head may be closed for a new one: a slowloris
  * client trickling a byte a second cannot starve real ones, while a real
@@ -80,6 +88,7 @@ struct ga_conn {
 	bool in_request; /* at least one byte of the current request seen */
 	bool reject;     /* spare slot: answer 503 and close */
 	bool pending;    /* on the server's "read again" list */
+	bool synced;     /* answered by the last sync, not back yet */
 	unsigned int requests;
 	uint64_t since_ms; /* accepted */
 	uint64_t req_ms;   /* the current handshake/request head began */
@@ -129,6 +138,8 @@ struct ga_server {
 	struct ga_conn *commit_head;
 	bool commit_joined;        /* a request joined since the last look */
 	unsigned int commit_defers;
+	uint64_t commit_start_us;  /* the group's first request joined */
+	uint64_t sync_us;          /* mean sync time (1/8 weight per sync) */
 	struct ga_http_limits limits;
 	struct ga_server_stats stats;
 	bool draining; /* SIGTERM: no new requests, finish in-flight ones */
