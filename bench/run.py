@@ -251,12 +251,24 @@ def main():
                              "reference": median_run(lambda: wrk(ref_url, b1, 1, a.seconds), a.reps),
                              "events_per_req": 1, "p99_vs_sync": g1}
         # c8: how many events each journal sync carries (group commit)
+        # c8: how many events each journal sync carries (group commit),
+        # and this disk's mean sync time right before each run (a stream
+        # as long as the run), for the bound below
+        runs = []
         st0 = ctl_status(ga_sock)
-        both("keepalive_c8", b1, 8)
+        for _ in range(a.reps):
+            probe = fsync_limit(work, overwrite=True, seconds=a.seconds)
+            r = wrk(ga_url, b1, 8, a.seconds)
+            r["sync_mean_ms"] = 1e3 / probe["fsync_per_s"]
+            runs.append(r)
         st1 = ctl_status(ga_sock)
-        M["keepalive_c8"]["events_per_sync"] = (
-            (int(st1["events.accepted"]) - int(st0["events.accepted"])) /
-            max(1, int(st1["journal.syncs"]) - int(st0["journal.syncs"])))
+        M["keepalive_c8"] = {
+            "gridalert": sorted(runs, key=lambda r: r["rps"])[len(runs) // 2],
+            "reference": median_run(lambda: wrk(ref_url, b1, 8, a.seconds), a.reps),
+            "events_per_req": 1, "runs": runs,
+            "events_per_sync": (
+                (int(st1["events.accepted"]) - int(st0["events.accepted"])) /
+                max(1, int(st1["journal.syncs"]) - int(st0["journal.syncs"])))}
         M["naive_reference"] = {
             "c1": median_run(lambda: wrk(naive_url, b1, 1, a.seconds), a.reps),
             "c8": median_run(lambda: wrk(naive_url, b1, 8, a.seconds), a.reps)}
@@ -386,6 +398,7 @@ def report(res):
                      "%.2fx" % lr if lr else "-"))
 
     fs = M["fsync"]
+    c = M.get("core", {})
     for name, label in (("keepalive_c1", "events/s keep-alive c1"),
                         ("keepalive_c8", "events/s keep-alive c8"),
                         ("batch100_c8", "events/s 100-event batches c8")):
@@ -394,17 +407,19 @@ def report(res):
         limit = M["nofsync_c8"]["rps"] if name == "keepalive_c8" else None
         row(label, k["gridalert"]["rps"] * n, k["reference"]["rps"] * n, limit)
     # 8 closed-loop clients cannot beat one sync per 8 events: each cycle
-    # is the CPU of 8 events (measured without fsync) plus one journal
-    # sync (bench_core, through our journal code; its mean, since the
-    # mean cycle sets the rate)
-    c = M.get("core", {})
+    # is the CPU of 8 events (measured without fsync) plus one sync, whose
+    # mean (the mean cycle sets the rate) is probed right before each run
+    # by a stream of syncs as long as it; the row is the median run.
     cpu_s = 1.0 / M["nofsync_c8"]["rps"]
-    if c.get("fsync_mean_ms"):
-        bound = 8.0 / (8 * cpu_s + c["fsync_mean_ms"] / 1e3)
-        row("events/s c8 bound: 8 / (8 x CPU per event + mean journal sync)",
-            M["keepalive_c8"]["gridalert"]["rps"], None, bound)
-        row("  the same bound over no-fsync events/s (best ratio possible)",
-            bound / M["nofsync_c8"]["rps"], None, None, "%.2f")
+    runs = M["keepalive_c8"].get("runs")
+    if runs:
+        for r in runs:
+            r["bound"] = 8.0 / (8 * cpu_s + r["sync_mean_ms"] / 1e3)
+        mid = sorted(runs, key=lambda r: r["rps"] / r["bound"])[len(runs) // 2]
+        row("events/s c8, median run, vs 8 / (8 x CPU per event + mean sync)",
+            mid["rps"], None, mid["bound"])
+        row("  that bound over no-fsync events/s (best ratio possible)",
+            mid["bound"] / M["nofsync_c8"]["rps"], None, None, "%.2f")
     if "events_per_sync" in M["keepalive_c8"]:
         row("events per journal sync at c8 (group commit)",
             M["keepalive_c8"]["events_per_sync"], None, 8, "%.1f")
@@ -462,7 +477,6 @@ def report(res):
         if c.get("fsync_mean_ms"):
             row("journal sync of 1 event, mean ms", c["fsync_mean_ms"],
                 None, None, "%.3f")
-    c = M.get("core", {})
     if c:
         row("journal events/s, 32 per fsync", c["journal_events_per_s_batch32"],
             None, c["journal_events_per_s_batch1"])
