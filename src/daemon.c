@@ -308,6 +308,12 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "journal.syncs: %lu\n", d->journal.stats.syncs);
 	ga_ctl_printf(o, "journal.sync_failures: %lu\n",
 		      d->journal.stats.sync_failures);
+	/* what each sync costs on this disk: write + fdatasync */
+	ga_ctl_printf(o, "journal.sync_ms_mean: %.3f\n",
+		      d->journal.stats.syncs ? (double)d->journal.stats.sync_us /
+		      1000.0 / (double)d->journal.stats.syncs : 0.0);
+	ga_ctl_printf(o, "journal.sync_ms_max: %.3f\n",
+		      (double)d->journal.stats.sync_us_max / 1000.0);
 	ga_ctl_printf(o, "journal.compactions: %lu\n",
 		      d->journal.stats.compactions);
 	ga_ctl_printf(o, "journal.state: %s\n",

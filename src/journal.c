@@ -18,6 +18,7 @@
 #include "config.h"
 #include "fsutil.h"
 #include "log.h"
+#include "loop.h"
 
 #define GA_JOURNAL_MAGIC "GRIDALRT"
 #define GA_JOURNAL_VERSION 1u
@@ -920,14 +921,21 @@ int ga_journal_sync(struct ga_journal *j)
 	/* nothing of this sync was written early (the buffer never filled) */
 	bool in_buf = j->written_off == j->synced_off;
 	size_t blen = j->wlen;
+	uint64_t t;
 	int err;
 
 	if (!ga_journal_pending(j)) {
 		return 0;
 	}
+	t = ga_loop_mono_us();
 	err = ga_journal_flush(j);
 	if (!err) {
 		err = ga_journal_fsync(j, j->fd);
+	}
+	t = ga_loop_mono_us() - t;
+	j->stats.sync_us += t;
+	if (t > j->stats.sync_us_max) {
+		j->stats.sync_us_max = t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 	}
 	j->stats.syncs++;
 	if (err) {

@@ -55,6 +55,8 @@ struct ga_journal_stats {
 	unsigned long records;  /* journal.records: in the file now */
 	uint64_t bytes;         /* journal.bytes */
 	unsigned long syncs;
+	uint64_t sync_us;       /* time in syncs (write + fdatasync), total */
+	uint32_t sync_us_max;   /* the slowest: a failing SD card shows here */
 	unsigned long sync_failures;
 	unsigned long compactions;
 	uint64_t truncated;     /* bytes cut or skipped at open */

@@ -2,7 +2,8 @@
  * makes pwrite/write/fsync/fdatasync on regular files fail on demand.
  *
  * GA_FAULT_FILE names a file the test writes while the daemon runs:
- *   "fsync EIO"  "pwrite ENOSPC"  "write EROFS"  or empty (no fault).
+ *   "fsync EIO"  "pwrite ENOSPC"  "write EROFS"  or empty (no fault);
+ *   "fsync SLOW40": each sync takes 40 ms longer (a tired SD card).
  * Read on every call (the daemon calls these a few times per request), so
  * a test can switch a fault on and off without restarting the daemon.
  * stdin/out/err and sockets are never touched.
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int fault_for(const char *call, int fd)
@@ -46,6 +48,14 @@ static int fault_for(const char *call, int fd)
 	}
 	buf[n] = '\0';
 	if (sscanf(buf, "%31s %31s", c, e) != 2 || strcmp(c, call) != 0) {
+		return 0;
+	}
+	if (strncmp(e, "SLOW", 4) == 0) {
+		long ms = strtol(e + 4, NULL, 10);
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		errno = saved;
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {

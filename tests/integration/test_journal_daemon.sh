@@ -62,6 +62,24 @@ n=$(grep -c "answering 503 until it works" "$GA_LOG")
 check "one log line per fault state change, not per request" 2 "$n"
 check_match "messages show f1..f3 once each" "^3 .*sms" "$(ga_ctl messages 1)"
 
+# a slow disk shows in status: each sync 60 ms longer
+echo "fsync SLOW60" >"$GA_FAULT_FILE"
+t0=$(date +%s%N)
+r=$(ga_post "/api/events$Q" "$(mkev s1)")
+t1=$(date +%s%N)
+: >"$GA_FAULT_FILE"
+check "slow disk: still 200" '200 {"accepted":1,"duplicates":0,"ignored":0}' "$r"
+check_match "slow disk: the 200 waited for the sync (>= 60 ms)" \
+	'^([6-9][0-9]|[1-9][0-9]{2,})$' "$(( (t1 - t0) / 1000000 ))"
+check_match "status: journal.sync_ms_max >= 60" '^([6-9][0-9]|[1-9][0-9]{2,})\.[0-9]{3}$' \
+	"$(ga_status journal.sync_ms_max)"
+mean=$(ga_status journal.sync_ms_mean)
+syncs=$(ga_status journal.syncs)
+check_match "status: journal.sync_ms_mean holds it over $syncs syncs" \
+	'^ok$' "$(awk -v m="$mean" -v n="$syncs" \
+	'BEGIN { print (m * n >= 60 && m < 1000) ? "ok" : m " x " n }')"
+ga_ctl ack 4 >/dev/null # s1: the unacked counts below are about f1..f3
+
 # --- ack survives a restart ----------------------------------------------
 ga_ctl ack 1 >/dev/null
 ga_stop
