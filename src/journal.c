@@ -589,19 +589,21 @@ static int ga_journal_replay(struct ga_journal *j, uint64_t end)
 		if (n == 0) {
 			break;
 		}
+		if (ga_journal_zeros(j, off, end)) {
+			/* the preallocated space: the clean end (cut to a
+			 * max_bytes lowered since). Checked before a resync,
+			 * which could find no record in zeros anyway: a clean
+			 * restart reads the zeros once, not twice. */
+			uint64_t keep = off > j->max_bytes ? off : j->max_bytes;
+
+			j->written_off = j->synced_off = off;
+			j->alloc_end = end;
+			j->stats.bytes = off;
+			return end > keep ? ga_journal_cut(j, keep) : 0;
+		}
 		{
 			uint64_t next = ga_journal_resync(j, j->fd, off, end);
 
-			if (next >= end && ga_journal_zeros(j, off, end)) {
-				/* the preallocated space: the clean end (cut
-				 * to a max_bytes lowered since) */
-				uint64_t keep = off > j->max_bytes ? off : j->max_bytes;
-
-				j->written_off = j->synced_off = off;
-				j->alloc_end = end;
-				j->stats.bytes = off;
-				return end > keep ? ga_journal_cut(j, keep) : 0;
-			}
 			if (next >= end) {
 				/* a torn tail: the crash hit mid-append, and
 				 * that request never got its 200 */
