@@ -286,6 +286,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "tls: %s\n", d->tls ? ga_tls_version() : "off");
 	ga_ctl_printf(o, "tls.fingerprint: %s\n",
 		      d->tls ? ga_tls_server_fingerprint(d->tls) : "");
+	ga_ctl_printf(o, "tls.contexts: %u\n", ga_tls_server_contexts(d->tls));
 	ga_ctl_printf(o, "tls.handshakes: %lu\n", ss->handshakes);
 	ga_ctl_printf(o, "tls.failures: %lu\n", ss->tls_failures);
 	ga_ctl_printf(o, "http.connections: %lu\n", ss->connections);

@@ -818,9 +818,16 @@ int ga_pull_setup(struct ga_pull *p, struct ga_loop *loop,
 	return ga_pull_start(p, conf);
 }
 
+/* The [pull] keys that name the exchange; ca_file is not one of them. */
 static bool ga_pull_same(const struct ga_conf *a, const struct ga_conf *b)
 {
-	return memcmp(&a->pull, &b->pull, sizeof(a->pull)) == 0;
+	return !strcmp(a->pull.endpoint, b->pull.endpoint) &&
+	       !strcmp(a->pull.topic, b->pull.topic) &&
+	       !strcmp(a->pull.subscription, b->pull.subscription) &&
+	       !strcmp(a->pull.key, b->pull.key) &&
+	       !strcmp(a->pull.key_file, b->pull.key_file) &&
+	       a->pull.max_events == b->pull.max_events &&
+	       a->pull.wait_s == b->pull.wait_s;
 }
 
 int ga_pull_reconf(struct ga_pull *p, const struct ga_conf *conf)
@@ -832,6 +839,17 @@ int ga_pull_reconf(struct ga_pull *p, const struct ga_conf *conf)
 	    (!conf->pull.endpoint[0] ||
 	     (ga_pull_key(conf, key, sizeof(key)) == 0 &&
 	      strcmp(key, p->key) == 0))) {
+		/* Same exchange: the CA file is read again (a renewed bundle
+		 * keeps its name) for the next connection; the one open
+		 * finishes on the anchors it started with. Without a TLS
+		 * client yet (or after ca_file failed) the next connect
+		 * reads it anyway. */
+		if (p->tls && ga_tls_client_reload(p->tls, conf->pull.ca_file,
+						   NULL, NULL)) {
+			ga_log(LOG_ERR, "reload: pull: ca_file %s: no usable CA "
+			       "certificate; the previous one stays",
+			       conf->pull.ca_file);
+		}
 		p->conf = conf;
 		return 0;
 	}

@@ -985,6 +985,11 @@ void ga_server_reconf(struct ga_server *s, const struct ga_conf *conf)
 {
 	s->conf = conf;
 	ga_server_limits(s, conf);
+	/* Idle slots let go of the TLS context a reload replaced; busy ones
+	 * keep theirs until their connection ends. */
+	for (unsigned int i = 0; i < s->nconns; i++) {
+		ga_tls_conn_trim(s->conns[i].tls);
+	}
 }
 
 bool ga_server_drain(struct ga_server *s)

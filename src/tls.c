@@ -89,27 +89,48 @@ static void ga_tls_conf_groups(mbedtls_ssl_config *conf)
 #endif
 }
 
-/* One certificate + key pair; swapped whole on reload. */
-struct ga_tls_cred {
-	mbedtls_x509_crt crt;
-	mbedtls_pk_context key;
-	mbedtls_x509_crt ca; /* client_ca, when set */
-	bool has_ca;
+/* The random generator a server or client and all its contexts share. */
+struct ga_tls_rng {
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+};
+
+/* Where connections get their context: a server or a client holds one
+ * reference to its current context, and counts the live ones (status
+ * tls.contexts). */
+struct ga_tls_src {
+	struct ga_tls_rng rng;
+	struct ga_tls_ctx *cur;
+	unsigned int live;
+};
+
+/* What a connection is set up with: the mbedTLS config and the certificate,
+ * key and CA chain it points at. mbedTLS keeps pointers to all of them for
+ * a connection's whole life (mbedtls_ssl_setup() keeps the config, the
+ * config's key/cert list the pair, a handshake its picked pair), and
+ * mbedtls_ssl_conf_own_cert() appends to that list rather than replacing
+ * it. So nothing here is changed once made: a reload makes a new context,
+ * and the old one is freed when the last connection set up with it lets go
+ * (issue 22: freeing the old pair at reload while the config still listed
+ * it crashed the next handshake in mbedtls_pk_can_do()). */
+struct ga_tls_ctx {
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt crt;   /* server: own chain */
+	mbedtls_pk_context key; /* server: own key */
+	mbedtls_x509_crt ca;    /* server: client_ca; client: trust anchors */
+	struct ga_tls_src *src;
+	unsigned int refs;
 	char fingerprint[7 + 32 * 3];
 };
 
 struct ga_tls_server {
-	mbedtls_entropy_context entropy;
-	mbedtls_ctr_drbg_context drbg;
-	mbedtls_ssl_config conf;
-	struct ga_tls_cred *cred;
+	struct ga_tls_src src;
 };
 
 struct ga_tls_conn {
 	mbedtls_ssl_context ssl;
-	const mbedtls_ssl_config *conf;
-	bool setup;     /* mbedtls_ssl_setup done: record buffers exist */
-	struct ga_tls_server *srv;
+	struct ga_tls_src *src;
+	struct ga_tls_ctx *ctx; /* what ssl was set up with; NULL when not */
 	int fd;
 	bool want_write;
 	char err[160];
@@ -200,7 +221,7 @@ static const unsigned char ga_tls_san_der[] = {
 };
 
 /* Create a self-signed ECDSA P-256 certificate and key (auto_cert). */
-static int ga_tls_make_cert(struct ga_tls_server *s, const struct ga_conf *c,
+static int ga_tls_make_cert(struct ga_tls_rng *rng, const struct ga_conf *c,
 			    ga_tls_err_cb errcb, void *arg)
 {
 	mbedtls_pk_context key;
@@ -224,14 +245,14 @@ static int ga_tls_make_cert(struct ga_tls_server *s, const struct ga_conf *c,
 	if (!ret) {
 		ret = mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
 					  mbedtls_pk_ec(key),
-					  mbedtls_ctr_drbg_random, &s->drbg);
+					  mbedtls_ctr_drbg_random, &rng->drbg);
 	}
 	if (ret) {
 		ga_tls_report(errcb, arg, "auto_cert: key generation: %s",
 			      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
 		goto out;
 	}
-	ret = mbedtls_ctr_drbg_random(&s->drbg, serial, sizeof(serial));
+	ret = mbedtls_ctr_drbg_random(&rng->drbg, serial, sizeof(serial));
 	if (ret) {
 		goto out;
 	}
@@ -304,7 +325,7 @@ static int ga_tls_make_cert(struct ga_tls_server *s, const struct ga_conf *c,
 		goto out;
 	}
 	ret = mbedtls_x509write_crt_pem(&crt, pem, GA_TLS_PEM_MAX,
-					mbedtls_ctr_drbg_random, &s->drbg);
+					mbedtls_ctr_drbg_random, &rng->drbg);
 	if (ret) {
 		err = -EIO;
 		goto out;
@@ -326,17 +347,6 @@ out:
 	mbedtls_x509write_crt_free(&crt);
 	mbedtls_pk_free(&key);
 	return err;
-}
-
-static void ga_tls_cred_free(struct ga_tls_cred *cr)
-{
-	if (!cr) {
-		return;
-	}
-	mbedtls_x509_crt_free(&cr->crt);
-	mbedtls_pk_free(&cr->key);
-	mbedtls_x509_crt_free(&cr->ca);
-	free(cr);
 }
 
 /* The private key must not be readable by group or others (DESIGN §3). */
@@ -361,49 +371,124 @@ static int ga_tls_check_key_mode(const char *path, ga_tls_err_cb errcb,
 	return 0;
 }
 
-static struct ga_tls_cred *ga_tls_cred_load(struct ga_tls_server *s,
+static void ga_tls_ctx_put(struct ga_tls_ctx *x);
+
+static int ga_tls_rng_setup(struct ga_tls_rng *rng, const char *pers)
+{
+	mbedtls_entropy_init(&rng->entropy);
+	mbedtls_ctr_drbg_init(&rng->drbg);
+	return mbedtls_ctr_drbg_seed(&rng->drbg, mbedtls_entropy_func,
+				     &rng->entropy, (const unsigned char *)pers,
+				     strlen(pers)) ? -EIO : 0;
+}
+
+static void ga_tls_rng_free(struct ga_tls_rng *rng)
+{
+	mbedtls_ctr_drbg_free(&rng->drbg);
+	mbedtls_entropy_free(&rng->entropy);
+}
+
+/* A context with the settings both ends share; the caller adds its
+ * certificates. NULL when out of memory. */
+static struct ga_tls_ctx *ga_tls_ctx_new(struct ga_tls_src *src, int endpoint)
+{
+	struct ga_tls_ctx *x = calloc(1, sizeof(*x)); /* setup-only (and reload) */
+
+	if (!x) {
+		return NULL;
+	}
+	mbedtls_ssl_config_init(&x->conf);
+	mbedtls_x509_crt_init(&x->crt);
+	mbedtls_pk_init(&x->key);
+	mbedtls_x509_crt_init(&x->ca);
+	x->src = src;
+	x->refs = 1;
+	src->live++;
+	if (mbedtls_ssl_config_defaults(&x->conf, endpoint,
+					MBEDTLS_SSL_TRANSPORT_STREAM,
+					MBEDTLS_SSL_PRESET_DEFAULT)) {
+		ga_tls_ctx_put(x);
+		return NULL;
+	}
+	mbedtls_ssl_conf_rng(&x->conf, mbedtls_ctr_drbg_random, &src->rng.drbg);
+	/* Event Grid needs TLS >= 1.2 since March 2025 (research §4.2);
+	 * nothing older is offered or accepted. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+	mbedtls_ssl_conf_min_tls_version(&x->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+	mbedtls_ssl_conf_min_version(&x->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+	mbedtls_ssl_conf_ciphersuites(&x->conf, ga_tls_suites);
+	ga_tls_conf_groups(&x->conf);
+	return x;
+}
+
+static struct ga_tls_ctx *ga_tls_ctx_get(struct ga_tls_ctx *x)
+{
+	x->refs++;
+	return x;
+}
+
+static void ga_tls_ctx_put(struct ga_tls_ctx *x)
+{
+	if (!x || --x->refs) {
+		return;
+	}
+	mbedtls_ssl_config_free(&x->conf);
+	mbedtls_x509_crt_free(&x->crt);
+	mbedtls_pk_free(&x->key);
+	mbedtls_x509_crt_free(&x->ca);
+	x->src->live--;
+	free(x);
+}
+
+/* A server context for @c's certificate, key and client_ca. */
+static struct ga_tls_ctx *ga_tls_server_ctx(struct ga_tls_src *src,
 					    const struct ga_conf *c,
 					    ga_tls_err_cb errcb, void *arg)
 {
-	struct ga_tls_cred *cr;
+	struct ga_tls_ctx *x;
 	unsigned char hash[32];
 	char ebuf[96];
 	int ret;
 
-	cr = calloc(1, sizeof(*cr)); /* setup-only (and reload) */
-	if (!cr) {
-		return NULL;
-	}
-	mbedtls_x509_crt_init(&cr->crt);
-	mbedtls_pk_init(&cr->key);
-	mbedtls_x509_crt_init(&cr->ca);
-
 	if (c->server.auto_cert && (access(c->server.cert, F_OK) != 0 ||
 				    access(c->server.key, F_OK) != 0)) {
-		if (ga_tls_make_cert(s, c, errcb, arg)) {
-			goto fail;
+		if (ga_tls_make_cert(&src->rng, c, errcb, arg)) {
+			return NULL;
 		}
 	}
 	if (ga_tls_check_key_mode(c->server.key, errcb, arg)) {
-		goto fail;
+		return NULL;
 	}
-	ret = mbedtls_x509_crt_parse_file(&cr->crt, c->server.cert);
+	x = ga_tls_ctx_new(src, MBEDTLS_SSL_IS_SERVER);
+	if (!x) {
+		ga_tls_report(errcb, arg, "out of memory");
+		return NULL;
+	}
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+	/* A client-initiated renegotiation is a CPU-exhaustion lever and has
+	 * no use for a webhook; refuse it. */
+	mbedtls_ssl_conf_renegotiation(&x->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+#endif
+	ret = mbedtls_x509_crt_parse_file(&x->crt, c->server.cert);
 	if (ret) {
 		ga_tls_report(errcb, arg, "cert %s: %s", c->server.cert,
 			      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
 		goto fail;
 	}
-	ret = ga_tls_parse_key(&cr->key, c->server.key, &s->drbg);
+	ret = ga_tls_parse_key(&x->key, c->server.key, &src->rng.drbg);
 	if (ret) {
 		ga_tls_report(errcb, arg, "key %s: %s", c->server.key,
 			      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
 		goto fail;
 	}
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
-	ret = mbedtls_pk_check_pair(&cr->crt.pk, &cr->key,
-				    mbedtls_ctr_drbg_random, &s->drbg);
+	ret = mbedtls_pk_check_pair(&x->crt.pk, &x->key,
+				    mbedtls_ctr_drbg_random, &src->rng.drbg);
 #else
-	ret = mbedtls_pk_check_pair(&cr->crt.pk, &cr->key);
+	ret = mbedtls_pk_check_pair(&x->crt.pk, &x->key);
 #endif
 	if (ret) {
 		ga_tls_report(errcb, arg,
@@ -411,56 +496,44 @@ static struct ga_tls_cred *ga_tls_cred_load(struct ga_tls_server *s,
 			      c->server.key, c->server.cert);
 		goto fail;
 	}
+	if (mbedtls_ssl_conf_own_cert(&x->conf, &x->crt, &x->key)) {
+		ga_tls_report(errcb, arg, "out of memory");
+		goto fail;
+	}
 	if (c->server.client_ca[0]) {
-		ret = mbedtls_x509_crt_parse_file(&cr->ca, c->server.client_ca);
+		ret = mbedtls_x509_crt_parse_file(&x->ca, c->server.client_ca);
 		if (ret) {
 			ga_tls_report(errcb, arg, "client_ca %s: %s",
 				      c->server.client_ca,
 				      ga_tls_strerror(ret, ebuf, sizeof(ebuf)));
 			goto fail;
 		}
-		cr->has_ca = true;
+		mbedtls_ssl_conf_ca_chain(&x->conf, &x->ca, NULL);
+		mbedtls_ssl_conf_authmode(&x->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	} else {
+		mbedtls_ssl_conf_authmode(&x->conf, MBEDTLS_SSL_VERIFY_NONE);
 	}
-	if (ga_tls_sha256(cr->crt.raw.p, cr->crt.raw.len, hash)) {
+	if (ga_tls_sha256(x->crt.raw.p, x->crt.raw.len, hash)) {
 		goto fail;
 	}
 	{
-		char *p = cr->fingerprint;
+		char *p = x->fingerprint;
 
 		p += sprintf(p, "SHA256 ");
 		for (int i = 0; i < 32; i++) {
 			p += sprintf(p, i ? ":%02X" : "%02X", hash[i]);
 		}
 	}
-	return cr;
+	return x;
 fail:
-	ga_tls_cred_free(cr);
+	ga_tls_ctx_put(x);
 	return NULL;
-}
-
-static int ga_tls_conf_apply(struct ga_tls_server *s, struct ga_tls_cred *cr)
-{
-	int ret;
-
-	ret = mbedtls_ssl_conf_own_cert(&s->conf, &cr->crt, &cr->key);
-	if (ret) {
-		return -EINVAL;
-	}
-	if (cr->has_ca) {
-		mbedtls_ssl_conf_ca_chain(&s->conf, &cr->ca, NULL);
-		mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-	} else {
-		mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_NONE);
-	}
-	return 0;
 }
 
 struct ga_tls_server *ga_tls_server_new(const struct ga_conf *conf,
 					ga_tls_err_cb err, void *arg)
 {
-	static const char pers[] = "gridalertd";
 	struct ga_tls_server *s;
-	int ret;
 
 	s = calloc(1, sizeof(*s)); /* setup-only */
 	if (!s) {
@@ -473,40 +546,12 @@ struct ga_tls_server *ga_tls_server_new(const struct ga_conf *conf,
 		return NULL;
 	}
 #endif
-	mbedtls_entropy_init(&s->entropy);
-	mbedtls_ctr_drbg_init(&s->drbg);
-	mbedtls_ssl_config_init(&s->conf);
-	ret = mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy,
-				    (const unsigned char *)pers,
-				    sizeof(pers) - 1);
-	if (ret) {
+	if (ga_tls_rng_setup(&s->src.rng, "gridalertd")) {
 		ga_tls_report(err, arg, "cannot seed the random generator");
 		goto fail;
 	}
-	ret = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_SERVER,
-					  MBEDTLS_SSL_TRANSPORT_STREAM,
-					  MBEDTLS_SSL_PRESET_DEFAULT);
-	if (ret) {
-		goto fail;
-	}
-	mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random, &s->drbg);
-	/* Event Grid needs TLS >= 1.2 since March 2025 (research §4.2);
-	 * nothing older is offered. */
-#if MBEDTLS_VERSION_NUMBER >= 0x03020000
-	mbedtls_ssl_conf_min_tls_version(&s->conf, MBEDTLS_SSL_VERSION_TLS1_2);
-#else
-	mbedtls_ssl_conf_min_version(&s->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-				     MBEDTLS_SSL_MINOR_VERSION_3);
-#endif
-	mbedtls_ssl_conf_ciphersuites(&s->conf, ga_tls_suites);
-	ga_tls_conf_groups(&s->conf);
-#if defined(MBEDTLS_SSL_RENEGOTIATION)
-	/* A client-initiated renegotiation is a CPU-exhaustion lever and has
-	 * no use for a webhook; refuse it. */
-	mbedtls_ssl_conf_renegotiation(&s->conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-#endif
-	s->cred = ga_tls_cred_load(s, conf, err, arg);
-	if (!s->cred || ga_tls_conf_apply(s, s->cred)) {
+	s->src.cur = ga_tls_server_ctx(&s->src, conf, err, arg);
+	if (!s->src.cur) {
 		goto fail;
 	}
 	return s;
@@ -518,21 +563,15 @@ fail:
 int ga_tls_server_reload(struct ga_tls_server *s, const struct ga_conf *conf,
 			 ga_tls_err_cb err, void *arg)
 {
-	struct ga_tls_cred *cr = ga_tls_cred_load(s, conf, err, arg);
+	struct ga_tls_ctx *x = ga_tls_server_ctx(&s->src, conf, err, arg);
 
-	if (!cr) {
+	if (!x) {
 		return -EINVAL;
 	}
-	if (ga_tls_conf_apply(s, cr)) {
-		ga_tls_cred_free(cr);
-		(void)ga_tls_conf_apply(s, s->cred);
-		return -EINVAL;
-	}
-	/* Handshakes in progress point at the old pair through the config:
-	 * it stays alive until the next reload. One spare is enough since a
-	 * handshake is bounded by header_timeout_ms. */
-	ga_tls_cred_free(s->cred);
-	s->cred = cr;
+	/* New connections get @x; each connection set up with the old one
+	 * keeps it until it ends (ga_tls_conn_shutdown). */
+	ga_tls_ctx_put(s->src.cur);
+	s->src.cur = x;
 	return 0;
 }
 
@@ -541,16 +580,25 @@ void ga_tls_server_free(struct ga_tls_server *s)
 	if (!s) {
 		return;
 	}
-	mbedtls_ssl_config_free(&s->conf);
-	ga_tls_cred_free(s->cred);
-	mbedtls_ctr_drbg_free(&s->drbg);
-	mbedtls_entropy_free(&s->entropy);
+	ga_tls_ctx_put(s->src.cur);
+	/* Connections hold the random generator through their contexts:
+	 * they are freed first (ga_server_close before this). */
+	if (s->src.live) {
+		ga_log(LOG_ERR, "tls: %u context(s) still in use at exit",
+		       s->src.live);
+	}
+	ga_tls_rng_free(&s->src.rng);
 	free(s);
 }
 
 const char *ga_tls_server_fingerprint(const struct ga_tls_server *s)
 {
-	return s && s->cred ? s->cred->fingerprint : "";
+	return s && s->src.cur ? s->src.cur->fingerprint : "";
+}
+
+unsigned int ga_tls_server_contexts(const struct ga_tls_server *s)
+{
+	return s ? s->src.live : 0;
 }
 
 static int ga_tls_send(void *ctx, const unsigned char *buf, size_t len)
@@ -581,7 +629,7 @@ static int ga_tls_recv(void *ctx, unsigned char *buf, size_t len)
 	return MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
-static struct ga_tls_conn *ga_tls_conn_alloc(const mbedtls_ssl_config *conf)
+static struct ga_tls_conn *ga_tls_conn_alloc(struct ga_tls_src *src)
 {
 	struct ga_tls_conn *c = calloc(1, sizeof(*c)); /* setup-only */
 
@@ -589,19 +637,23 @@ static struct ga_tls_conn *ga_tls_conn_alloc(const mbedtls_ssl_config *conf)
 		return NULL;
 	}
 	c->fd = -1;
-	c->conf = conf;
+	c->src = src;
 	mbedtls_ssl_init(&c->ssl);
 	return c;
 }
 
 struct ga_tls_conn *ga_tls_conn_new(struct ga_tls_server *s)
 {
-	struct ga_tls_conn *c = ga_tls_conn_alloc(&s->conf);
+	return ga_tls_conn_alloc(&s->src);
+}
 
-	if (c) {
-		c->srv = s;
-	}
-	return c;
+/* Let go of the context @c was set up with, and of its record buffers. */
+static void ga_tls_conn_unbind(struct ga_tls_conn *c)
+{
+	mbedtls_ssl_free(&c->ssl);
+	mbedtls_ssl_init(&c->ssl);
+	ga_tls_ctx_put(c->ctx);
+	c->ctx = NULL;
 }
 
 void ga_tls_conn_free(struct ga_tls_conn *c)
@@ -609,8 +661,15 @@ void ga_tls_conn_free(struct ga_tls_conn *c)
 	if (!c) {
 		return;
 	}
-	mbedtls_ssl_free(&c->ssl);
+	ga_tls_conn_unbind(c);
 	free(c);
+}
+
+void ga_tls_conn_trim(struct ga_tls_conn *c)
+{
+	if (c && c->fd < 0 && c->ctx && c->ctx != c->src->cur) {
+		ga_tls_conn_unbind(c);
+	}
 }
 
 int ga_tls_conn_start(struct ga_tls_conn *c, int fd)
@@ -619,12 +678,18 @@ int ga_tls_conn_start(struct ga_tls_conn *c, int fd)
 	 * mbedTLS at setup, so resident at once) are made at its first
 	 * connection and kept: session_reset reuses them. Idle memory thus
 	 * follows the peak number of connections, not max_connections + 1
-	 * slots (33 slots: 1.1 MiB of RssAnon at idle, make bench). */
-	if (!c->setup) {
-		if (mbedtls_ssl_setup(&c->ssl, c->conf)) {
+	 * slots (33 slots: 1.1 MiB of RssAnon at idle, make bench). Only
+	 * after a reload is a slot set up again, with the new context. */
+	if (c->ctx && c->ctx != c->src->cur) {
+		ga_tls_conn_unbind(c);
+	}
+	if (!c->ctx) {
+		if (mbedtls_ssl_setup(&c->ssl, &c->src->cur->conf)) {
+			mbedtls_ssl_free(&c->ssl);
+			mbedtls_ssl_init(&c->ssl);
 			return -ENOMEM;
 		}
-		c->setup = true;
+		c->ctx = ga_tls_ctx_get(c->src->cur);
 	} else if (mbedtls_ssl_session_reset(&c->ssl)) {
 		return -ENOMEM;
 	}
@@ -740,6 +805,8 @@ void ga_tls_conn_shutdown(struct ga_tls_conn *c)
 		(void)mbedtls_ssl_close_notify(&c->ssl);
 	}
 	c->fd = -1;
+	/* The last connection on a context a reload replaced frees it. */
+	ga_tls_conn_trim(c);
 }
 
 const char *ga_tls_conn_error(const struct ga_tls_conn *c)
@@ -755,19 +822,42 @@ const char *ga_tls_conn_protocol(const struct ga_tls_conn *c)
 /* ---- client (pull delivery) ------------------------------------------- */
 
 struct ga_tls_client {
-	mbedtls_entropy_context entropy;
-	mbedtls_ctr_drbg_context drbg;
-	mbedtls_ssl_config conf;
-	mbedtls_x509_crt ca;
+	struct ga_tls_src src;
 };
+
+/* A client context trusting @ca_file. */
+static struct ga_tls_ctx *ga_tls_client_ctx(struct ga_tls_src *src,
+					    const char *ca_file,
+					    ga_tls_err_cb err, void *arg)
+{
+	struct ga_tls_ctx *x = ga_tls_ctx_new(src, MBEDTLS_SSL_IS_CLIENT);
+	char ebuf[96];
+	int ret;
+
+	if (!x) {
+		ga_tls_report(err, arg, "out of memory");
+		return NULL;
+	}
+	/* A CA bundle may hold certificates mbedTLS cannot parse (a few
+	 * exotic roots); > 0 means "some were skipped", which is fine as
+	 * long as at least one loaded. */
+	ret = mbedtls_x509_crt_parse_file(&x->ca, ca_file);
+	if (ret < 0 || x->ca.version == 0) {
+		ga_tls_report(err, arg, "ca_file %s: %s", ca_file,
+			      ret < 0 ? ga_tls_strerror(ret, ebuf, sizeof(ebuf))
+				      : "no usable certificate");
+		ga_tls_ctx_put(x);
+		return NULL;
+	}
+	mbedtls_ssl_conf_authmode(&x->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(&x->conf, &x->ca, NULL);
+	return x;
+}
 
 struct ga_tls_client *ga_tls_client_new(const char *ca_file, ga_tls_err_cb err,
 					void *arg)
 {
-	static const char pers[] = "gridalertd-pull";
 	struct ga_tls_client *cl;
-	char ebuf[96];
-	int ret;
 
 	cl = calloc(1, sizeof(*cl)); /* setup-only */
 	if (!cl) {
@@ -779,47 +869,30 @@ struct ga_tls_client *ga_tls_client_new(const char *ca_file, ga_tls_err_cb err,
 		return NULL;
 	}
 #endif
-	mbedtls_entropy_init(&cl->entropy);
-	mbedtls_ctr_drbg_init(&cl->drbg);
-	mbedtls_ssl_config_init(&cl->conf);
-	mbedtls_x509_crt_init(&cl->ca);
-	ret = mbedtls_ctr_drbg_seed(&cl->drbg, mbedtls_entropy_func,
-				    &cl->entropy, (const unsigned char *)pers,
-				    sizeof(pers) - 1);
-	if (ret) {
+	if (ga_tls_rng_setup(&cl->src.rng, "gridalertd-pull")) {
 		goto fail;
 	}
-	/* A CA bundle may hold certificates mbedTLS cannot parse (a few
-	 * exotic roots); > 0 means "some were skipped", which is fine as
-	 * long as at least one loaded. */
-	ret = mbedtls_x509_crt_parse_file(&cl->ca, ca_file);
-	if (ret < 0 || cl->ca.version == 0) {
-		ga_tls_report(err, arg, "ca_file %s: %s", ca_file,
-			      ret < 0 ? ga_tls_strerror(ret, ebuf, sizeof(ebuf))
-				      : "no usable certificate");
+	cl->src.cur = ga_tls_client_ctx(&cl->src, ca_file, err, arg);
+	if (!cl->src.cur) {
 		goto fail;
 	}
-	ret = mbedtls_ssl_config_defaults(&cl->conf, MBEDTLS_SSL_IS_CLIENT,
-					  MBEDTLS_SSL_TRANSPORT_STREAM,
-					  MBEDTLS_SSL_PRESET_DEFAULT);
-	if (ret) {
-		goto fail;
-	}
-	mbedtls_ssl_conf_rng(&cl->conf, mbedtls_ctr_drbg_random, &cl->drbg);
-	mbedtls_ssl_conf_authmode(&cl->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&cl->conf, &cl->ca, NULL);
-#if MBEDTLS_VERSION_NUMBER >= 0x03020000
-	mbedtls_ssl_conf_min_tls_version(&cl->conf, MBEDTLS_SSL_VERSION_TLS1_2);
-#else
-	mbedtls_ssl_conf_min_version(&cl->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-				     MBEDTLS_SSL_MINOR_VERSION_3);
-#endif
-	mbedtls_ssl_conf_ciphersuites(&cl->conf, ga_tls_suites);
-	ga_tls_conf_groups(&cl->conf);
 	return cl;
 fail:
 	ga_tls_client_free(cl);
 	return NULL;
+}
+
+int ga_tls_client_reload(struct ga_tls_client *cl, const char *ca_file,
+			 ga_tls_err_cb err, void *arg)
+{
+	struct ga_tls_ctx *x = ga_tls_client_ctx(&cl->src, ca_file, err, arg);
+
+	if (!x) {
+		return -EINVAL;
+	}
+	ga_tls_ctx_put(cl->src.cur);
+	cl->src.cur = x;
+	return 0;
 }
 
 void ga_tls_client_free(struct ga_tls_client *cl)
@@ -827,16 +900,18 @@ void ga_tls_client_free(struct ga_tls_client *cl)
 	if (!cl) {
 		return;
 	}
-	mbedtls_ssl_config_free(&cl->conf);
-	mbedtls_x509_crt_free(&cl->ca);
-	mbedtls_ctr_drbg_free(&cl->drbg);
-	mbedtls_entropy_free(&cl->entropy);
+	ga_tls_ctx_put(cl->src.cur);
+	if (cl->src.live) {
+		ga_log(LOG_ERR, "tls: %u client context(s) still in use",
+		       cl->src.live);
+	}
+	ga_tls_rng_free(&cl->src.rng);
 	free(cl);
 }
 
 struct ga_tls_conn *ga_tls_client_conn_new(struct ga_tls_client *cl)
 {
-	return ga_tls_conn_alloc(&cl->conf);
+	return ga_tls_conn_alloc(&cl->src);
 }
 
 int ga_tls_client_start(struct ga_tls_conn *c, int fd, const char *host)

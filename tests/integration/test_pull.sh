@@ -195,6 +195,39 @@ else
 fi
 ns_mode '{"close": false}'
 
+# --- a reload that changes only ca_file keeps the exchange open ----------
+# (issue 22: each connection keeps the TLS context it started with; the
+# new CA file is for the next connection)
+# pull_port - the local port of the daemon's connection to the broker
+pull_port() {
+	ss -Htn state established "dport = :$NS_PORT" 2>/dev/null |
+		awk '{ split($3, a, ":"); print a[length(a)] }' | sort | head -1
+}
+has_pull_port() { [ -n "$(pull_port)" ]; }
+wait_for 10 has_pull_port
+p0=$(pull_port)
+cp "$C/ca.crt" "$GA_TMP/ca-renewed.crt"
+sed -i "s#^ca_file = .*#ca_file = $GA_TMP/ca-renewed.crt#" "$GA_TMP/gridalert.conf"
+ga_ctl reload >/dev/null
+publish r1
+if wait_for 15 acked_all r1; then
+	ok "ca_file changed by reload: r1 acknowledged"
+else
+	not_ok "ca_file changed by reload: r1 acknowledged" "$(ga_status pull.state)"
+fi
+check "ca_file changed by reload: the open connection was kept" "$p0" "$(pull_port)"
+check "... r1 delivered once" 1 "$(ev_field r1 deliveries)"
+echo "not a certificate" >"$GA_TMP/ca-renewed.crt"
+ga_ctl reload >/dev/null
+publish r2
+if wait_for 15 acked_all r2; then
+	ok "an unusable ca_file on reload: the previous anchors stay, r2 acknowledged"
+else
+	not_ok "an unusable ca_file on reload" "$(ga_status pull.state)"
+fi
+check_match "... and the log says so" "pull: ca_file .*ca-renewed.crt: no usable CA" "$(cat "$GA_LOG")"
+cp "$C/ca.crt" "$GA_TMP/ca-renewed.crt"
+
 # --- wrong key: auth-error, backoff, no crash; reload recovers -----------
 sed -i 's/^key = right-key/key = wrong-key/' "$GA_TMP/gridalert.conf"
 ga_ctl reload >/dev/null
