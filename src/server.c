@@ -105,6 +105,8 @@ static void ga_conn_respond(struct ga_conn *c, bool close_after)
 		close_after = true;
 	}
 	hr.close = close_after;
+	hr.head_only = ga_span_eq(ga_http_request(&c->http)->method,
+				  GA_SPAN_LIT("HEAD"));
 	if (c->resp.status >= 400) {
 		s->stats.errors++;
 	}
@@ -242,7 +244,10 @@ static void ga_conn_request(struct ga_conn *c)
 	ga_conn_respond(c, !ga_http_request(&c->http)->keep_alive);
 }
 
-static void ga_conn_head(struct ga_conn *c)
+/* The head is complete: answer what it decides alone (404, 405, 401,
+ * 415, /healthz, the OPTIONS handshake). True when that answer is queued:
+ * this request is over, and the parser may already hold the next one. */
+static bool ga_conn_head(struct ga_conn *c)
 {
 	struct ga_server *s = c->srv;
 	const struct ga_http_req *r = ga_http_request(&c->http);
@@ -257,16 +262,22 @@ static void ga_conn_head(struct ga_conn *c)
 		/* Final from the head alone. Unread body bytes would be taken
 		 * for the next request: close unless there is no body. */
 		ga_conn_respond(c, !r->keep_alive || r->has_body);
-		return;
+		return true;
 	}
 	if (r->expect_continue) {
 		c->out_len = ga_http_continue_write(c->out, sizeof(c->out));
 		c->out_off = 0;
 	}
+	return false;
 }
 
 /* Run the parser over what is buffered. Returns true when the connection
- * moved on (response queued or closed) and reading must stop. */
+ * moved on (response queued or closed) and reading must stop.
+ *
+ * An answer can be written at once and the connection already be reading
+ * the next pipelined request (ga_conn_next) when this returns, so whether
+ * a request was answered is what the handlers report, never a guess from
+ * c->state: a state of READ after an answer is the next request's. */
 static bool ga_conn_parse(struct ga_conn *c)
 {
 	for (;;) {
@@ -276,8 +287,7 @@ static bool ga_conn_parse(struct ga_conn *c)
 		case GA_HTTP_NEED_MORE:
 			return false;
 		case GA_HTTP_HEAD_DONE:
-			ga_conn_head(c);
-			if (c->state != GA_CONN_READ) {
+			if (ga_conn_head(c)) {
 				return true;
 			}
 			if (c->out_len) { /* 100 Continue */
@@ -290,11 +300,8 @@ static bool ga_conn_parse(struct ga_conn *c)
 		case GA_HTTP_DONE:
 			c->srv->stats.requests++;
 			c->requests++;
-			if (!c->head_done) {
-				ga_conn_head(c);
-				if (c->state != GA_CONN_READ) {
-					return true;
-				}
+			if (!c->head_done && ga_conn_head(c)) {
+				return true;
 			}
 			ga_conn_request(c);
 			return true;
