@@ -294,7 +294,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "http.requests: %lu\n", ss->requests);
 	ga_ctl_printf(o, "http.errors: %lu\n", ss->errors);
 	ga_ctl_printf(o, "http.timeouts: %lu\n", ss->timeouts);
-	ga_ctl_printf(o, "http.shed: %lu\n", ss->shed);
+	ga_ctl_printf(o, "http.accept_paused: %lu\n", ss->paused);
 	ga_ctl_printf(o, "http.evicted: %lu\n", ss->evicted + ss->evicted_slow);
 	ga_ctl_printf(o, "events.accepted: %lu\n", ws->accepted + ps->accepted);
 	ga_ctl_printf(o, "events.duplicate: %lu\n", ws->duplicate + ps->duplicate);

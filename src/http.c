@@ -718,12 +718,12 @@ size_t ga_http_resp_write(const struct ga_http_resp *r, char *out, size_t size)
 		}
 		o += (size_t)n;
 	}
-	if (size - o < 2 + r->body.len) {
+	if (size - o < 2 + (r->head_only ? 0 : r->body.len)) {
 		return 0;
 	}
 	out[o++] = '\r';
 	out[o++] = '\n';
-	if (r->body.len) {
+	if (r->body.len && !r->head_only) {
 		memcpy(out + o, r->body.ptr, r->body.len);
 		o += r->body.len;
 	}

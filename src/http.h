@@ -151,6 +151,9 @@ struct ga_http_resp {
 	} headers[GA_HTTP_RESP_HEADERS_MAX];
 	unsigned int nheaders;
 	bool close;
+	/* An answer to HEAD: the head GET would get, Content-Length
+	 * included, but no body (RFC 9110 §9.3.2). */
+	bool head_only;
 };
 
 const char *ga_http_reason(int status);
