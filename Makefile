@@ -21,6 +21,12 @@ else ifneq ($(TARGET),host)
 include toolchain/$(TARGET).mk
 endif
 
+# The upstream release tarballs (mbedTLS, libgpiod, Buildroot) that make
+# compat and tests/integration/test_firmware.sh need; README.md says which.
+# Without them those are reported as skipped (failed under CI=true).
+THIRD_PARTY ?= $(wildcard ../shared/third_party)
+export THIRD_PARTY
+
 ifeq ($(SAN),1)
 O ?= build/$(TARGET)-san
 else
