@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_http_rows.sh - one test per row of DESIGN §4 against the real daemon,
+# test_http_rows.sh - one test per row of docs/http.md against the real daemon,
 # with real curl over TLS. Test names start with the row they prove.
 . "$(dirname "$0")/lib.sh"
 

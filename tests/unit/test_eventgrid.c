@@ -99,7 +99,7 @@ struct corpus_case {
 #define CE "application/cloudevents+json"
 static const struct corpus_case corpus[] = {
 	/* spec files are bare EG objects: as-is a real delivery would be a
-	 * 400 (EG bodies are arrays, research §1.3); wrapped they parse */
+	 * 400 (Event Grid schema bodies are arrays); wrapped they parse */
 	{ "sms-received.eg-schema.azure-rest-api-specs.json", false, -EINVAL, 0 },
 	{ "sms-received.eg-schema.azure-rest-api-specs.json", true, 0, 1,
 	  GA_CLASS_SMS, "15555555555", "15555555555", "",
