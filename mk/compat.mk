@@ -39,8 +39,8 @@ $(COMPAT_PREFIX)/lib/pkgconfig/libgpiod.pc:
 	$(Q)test -d $(COMPAT_O)/libgpiod-2.2.4 || tar -C $(COMPAT_O) -xf $(COMPAT_GPIOD_TAR)
 	@# a release tarball has configure; a git tree has autogen.sh, which
 	@# runs autoreconf and then configure with the same arguments
-	$(Q)cd $(COMPAT_O)/libgpiod-2.2.4 && { if [ -x configure ]; then ./configure; \
-		else ./autogen.sh; fi; } --prefix=$(COMPAT_PREFIX) \
+	$(Q)cd $(COMPAT_O)/libgpiod-2.2.4 && cfg=./configure && \
+		{ [ -x configure ] || cfg=./autogen.sh; } && $$cfg --prefix=$(COMPAT_PREFIX) \
 		--enable-tools=no --enable-tests=no --enable-static --disable-shared >/dev/null && \
 		$(MAKE) -s >/dev/null && $(MAKE) -s install >/dev/null
 
