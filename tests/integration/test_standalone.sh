@@ -94,7 +94,8 @@ else
 	not_ok "make compat under CI=true without tarballs fails" "$out"
 fi
 out=$(cd "$CLONE" && "${clean_env[@]}" CI=true bash -c \
-	'. tests/integration/lib.sh; ga_tarball T "Buildroot tarball" "buildroot-2026.05.1.tar.*" "how"; ga_done' 2>&1)
+	'. tests/integration/lib.sh; trap "rm -rf \"\$GA_TMP\"" EXIT
+	ga_tarball T "Buildroot tarball" "buildroot-2026.05.1.tar.*" "how"; ga_done' 2>&1)
 rc=$?
 check "a missing tarball under CI=true fails the test that needs it" 1 "$rc"
 check_match "... with a not ok line saying why" \
