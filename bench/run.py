@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""make bench (DESIGN §8, issue 9): gridalertd and the reference receiver in
+"""make bench (docs/architecture.md, issue 9): gridalertd and the reference receiver in
 one run on the same machine, same load generator (wrk), same payloads, plus
 the limits the numbers are judged against. Prints one table and writes
 build/bench/results.json.

@@ -1,4 +1,4 @@
-# make bench - DESIGN §8 / issue 9: gridalertd against the reference
+# make bench - docs/architecture.md / issue 9: gridalertd against the reference
 # receiver in one run, plus the limits the numbers are judged against.
 BENCH_O := build/bench
 

@@ -1,4 +1,5 @@
-/* alert.h - the rules of DESIGN §1/§3 [alert.<class>]: a durable event of
+/* alert.h - the rules of [alert.<class>] (docs/events.md,
+ * docs/configuration.md): a durable event of
  * a class starts that class's output patterns and (with lcd = yes) shows
  * on the LCD; latched patterns run until the events behind them are
  * acknowledged. The display shows the newest unacknowledged message with

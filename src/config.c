@@ -1,9 +1,9 @@
 /* config.c - the key table and the INI parser (see config.h).
  *
- * One table row per key of DESIGN §3: section, key, type, bounds, default,
+ * One table row per key of docs/configuration.md: section, key, type, bounds, default,
  * offset into struct ga_conf, help text. Parsing fills a fresh struct with
  * the defaults first, then reports every error as "file:line: message" and
- * fails if there was any (STYLE rule 25). Relative paths are resolved
+ * fails if there was any (every error reported, none fatal alone). Relative paths are resolved
  * against the directory of the config file, so `gridalertd -c
  * board/sim/gridalert.conf` works from any working directory.
  */
@@ -161,7 +161,7 @@ static const struct ga_conf_key ga_conf_keys[] = {
 #define GA_CONF_ALERT_FIRST 44 /* index of the first "alert" row */
 #define GA_CONF_ALERT_KEYS 3
 
-/* DESIGN §1 default reactions, per class: lcd, latch, outputs. */
+/* Default reactions (docs/events.md), per class: lcd, latch, outputs. */
 static const struct {
 	const char *lcd, *latch, *outputs;
 } ga_conf_alert_defaults[GA_CLASS__COUNT] = {
@@ -176,7 +176,7 @@ static const struct {
 	[GA_CLASS_VALIDATION] = { "no", "no", "" },
 };
 
-/* Classes that have an [alert.<class>] section (DESIGN §1). */
+/* Classes that have an [alert.<class>] section (docs/events.md). */
 static bool ga_conf_alert_class(int cls)
 {
 	return cls > GA_CLASS_IGNORED && cls < GA_CLASS_VALIDATION;
@@ -795,7 +795,7 @@ static unsigned int ga_conf_key_line(const struct ga_conf_ctx *x,
 	return 0;
 }
 
-/* Rules that involve more than one key (DESIGN §3). */
+/* Rules that involve more than one key (docs/configuration.md). */
 static void ga_conf_check(struct ga_conf_ctx *x)
 {
 	struct ga_conf *c = x->c;

@@ -1,6 +1,6 @@
-/* config.h - the parsed configuration (DESIGN §3): one plain struct, filled
+/* config.h - the parsed configuration (docs/configuration.md): one plain struct, filled
  * from the INI file through the key table in config.c. A reload parses into a
- * fresh struct and swaps it in only when it has no error (STYLE rule 25).
+ * fresh struct and swaps it in only when it has no error.
  * Strings are fixed arrays: a config never allocates.
  */
 #ifndef GA_CONFIG_H
@@ -141,7 +141,7 @@ struct ga_conf {
  * @err (or to ga_log when @err is NULL). */
 typedef void (*ga_conf_err_cb)(void *arg, const char *line);
 
-/* Fill @c with every default of DESIGN §3. */
+/* Fill @c with every default (docs/configuration.md). */
 void ga_conf_defaults(struct ga_conf *c);
 
 /* Parse @path into @c (defaults first). Reports every error, not just the

@@ -1,6 +1,6 @@
 /* daemon.c - gridalertd's modules wired together (see daemon.h).
  *
- * Data flow (DESIGN §7): server (socket, TLS, HTTP) -> webhook -> eventgrid
+ * Data flow (docs/architecture.md): server (socket, TLS, HTTP) -> webhook -> eventgrid
  * -> the sink below -> journal (append; fsync once per loop iteration for
  * every request that completed in it) -> store + alert -> LCD and GPIO.
  */
@@ -38,7 +38,8 @@
  * signalfd + GPIO edge fds and LCD/watchdog spares (8). */
 #define GA_DAEMON_EXTRA_FDS (4 + 1 + 1 + GA_CTL_CLIENTS_MAX + 1 + 8)
 /* SIGTERM: how long in-flight requests may take to finish before we exit
- * anyway (Event Grid waits 30 s for a response; research §3.3). */
+ * anyway (Event Grid waits 30 s for a response: Microsoft's "Event Grid
+ * message delivery and retry"). */
 #define GA_DAEMON_DRAIN_MS 10000u
 #define GA_DAEMON_DRAIN_POLL_MS 20u
 
@@ -548,7 +549,7 @@ static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
 static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o);
 
 /* `get KEY`, `set KEY VALUE`, `diff`, `commit [confirm SECONDS]`,
- * `confirm`, `revert` (DESIGN §2) on top of confedit.c. */
+ * `confirm`, `revert` (docs/commands.md) on top of confedit.c. */
 static int ga_cmd_get(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
 	struct ga_daemon *d = arg;

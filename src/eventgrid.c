@@ -31,7 +31,7 @@ enum ga_eg_kind {
 	K_VALIDATION,
 };
 
-/* DESIGN §1 event types -> what we do with them. */
+/* Event types (docs/events.md) -> what we do with them. */
 static const struct {
 	const char *type;
 	enum ga_eg_kind kind;
@@ -277,7 +277,8 @@ static int ga_eg_event(const struct ga_eg_doc *d, enum ga_eg_format fmt,
 		ev->status = ga_eg_str(d, data, "deliveryStatus");
 		ev->status_details = ga_eg_str(d, data, "deliveryStatusDetails");
 		ev->tag = ga_eg_str(d, data, "tag");
-		/* Anything but "Delivered" is a failure (research §6.4),
+		/* Anything but "Delivered" is a failure (ACS delivery report
+		 * statuses are an open set),
 		 * except 5002: the carrier gives no report, the message may
 		 * well have arrived: shown, not alarmed. */
 		if (ga_json_str_ieq(ev->status, "Delivered")) {
@@ -392,7 +393,7 @@ static int ga_eg_element(struct ga_eventgrid *p, struct ga_span body,
 /* One pass over the body; with @cb NULL it only validates.
  * The CloudEvents content types name a shape (object or batch array), but
  * which one Event Grid uses for batched CloudEvents push is not documented
- * (research §1.3), and a 400 would dead-letter the events: both shapes are
+ * by Microsoft, and a 400 would dead-letter the events: both shapes are
  * accepted under both types; each element must still be a CloudEvent. */
 static int ga_eg_pass(struct ga_eventgrid *p, struct ga_span body,
 		      enum ga_eg_format fmt, ga_eg_cb cb, void *arg,
@@ -503,7 +504,7 @@ int ga_eventgrid_parse(struct ga_eventgrid *p, struct ga_span body,
 		return ga_eg_fail(res, -EINVAL, "unsupported content type");
 	}
 	/* Pass 1 validates everything, so a bad event 37 of 100 means no
-	 * callback at all (all-or-nothing, DESIGN §4). Pass 2 delivers. */
+	 * callback at all (all-or-nothing, docs/http.md). Pass 2 delivers. */
 	err = ga_eg_pass(p, body, fmt, NULL, NULL, res);
 	if (err || !cb) {
 		return err;

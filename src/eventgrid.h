@@ -1,5 +1,5 @@
 /* eventgrid.h - Event Grid and CloudEvents 1.0 envelopes over jsmn,
- * allocation-free (DESIGN §1, §4, §7).
+ * allocation-free (docs/events.md, docs/http.md, docs/architecture.md).
  *
  * A batch is limited by bytes, not by event count: the top-level array is
  * walked element by element and each element is tokenized on its own into

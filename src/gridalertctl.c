@@ -1,4 +1,4 @@
-/* gridalertctl.c - the console client (DESIGN §2): one command from the
+/* gridalertctl.c - the console client (docs/commands.md): one command from the
  * arguments, or commands from stdin: on a terminal an interactive shell
  * (src/lineedit.c: editing, history, tab completion), otherwise a script
  * that stops at the first failure. Lines end with CR, LF or CR LF, so a

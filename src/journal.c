@@ -179,7 +179,7 @@ static int ga_journal_decode(const unsigned char *p, size_t len,
 
 static void ga_journal_state(struct ga_journal *j, int err, const char *what)
 {
-	/* one log line per state change, not per request (STYLE rule 26) */
+	/* one log line per state change, not per request (a log line per state change) */
 	if (err && !j->failing) {
 		ga_log(LOG_ERR, "journal %s: %s: %s; answering 503 until it works",
 		       j->path, what, strerror(-err));

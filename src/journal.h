@@ -1,4 +1,4 @@
-/* journal.h - the durable journal (DESIGN §5): an append-only file of
+/* journal.h - the durable journal (docs/events.md): an append-only file of
  * CRC-checked records. Event Grid delivers at least once and a 200 is a
  * promise, so a request's events are appended (page cache), then fsynced,
  * and only then answered 200.

@@ -17,7 +17,7 @@
 #include "tls.h"
 
 /* Request head limit: Event Grid sends up to 10 custom delivery headers of
- * up to 4096 bytes each plus ~10 aeg-* and standard ones (research §1.2);
+ * up to 4096 bytes each plus ~10 aeg-* and standard ones (Microsoft's "delivery properties" page);
  * 48 KiB covers that worst case. */
 #define GA_SERVER_HEAD_MAX (48u * 1024u)
 /* After a request that used more than this, the pages above it are given
@@ -413,7 +413,7 @@ static void ga_conn_next(struct ga_conn *c)
 				     : s->conf->server.keepalive_timeout_ms);
 	ga_conn_events(c, POLLIN);
 	/* Data may wait in our buffer or inside mbedTLS, invisible to
-	 * poll() (STYLE rule 23): read again from the prepare hook, not from
+	 * poll(): read again from the prepare hook, not from
 	 * here, so pipelined requests do not recurse. */
 	c->pending = true;
 	ga_loop_defer(s->loop);
@@ -859,8 +859,7 @@ static void ga_server_accept_cb(struct ga_fd *f, short revents)
 				continue;
 			}
 			c->state = GA_CONN_HANDSHAKE;
-			/* Handshake and head share header_timeout_ms (DESIGN
-			 * §3): a slow handshake cannot hold a slot longer. */
+			/* Handshake and head share header_timeout_ms (docs/configuration.md): a slow handshake cannot hold a slot longer. */
 			ga_conn_arm(c, s->conf->server.header_timeout_ms);
 			c->in_request = true;
 			ga_conn_handshake(c);

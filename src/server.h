@@ -2,12 +2,12 @@
  * handshake, HTTP request reading with timeouts, webhook dispatch, group
  * commit, response writing, keep-alive and pipelining, max_connections.
  *
- * Connection states are an enum-indexed table of handlers (STYLE rule 24).
+ * Connection states are an enum-indexed table of handlers.
  * Everything is reserved in ga_server_setup(): the connection slots, a TLS
  * context per slot, and a request buffer per slot sized for the largest
  * request (head + max_body) as untouched anonymous memory, so only what a
  * request really uses becomes resident, and it is given back after a large
- * one (RSS stays flat; DESIGN §8).
+ * one (RSS stays flat; docs/architecture.md).
  */
 #ifndef GA_SERVER_H
 #define GA_SERVER_H

@@ -349,7 +349,7 @@ out:
 	return err;
 }
 
-/* The private key must not be readable by group or others (DESIGN §3). */
+/* The private key must not be readable by group or others (docs/configuration.md). */
 static int ga_tls_check_key_mode(const char *path, ga_tls_err_cb errcb,
 				 void *arg)
 {
@@ -411,7 +411,8 @@ static struct ga_tls_ctx *ga_tls_ctx_new(struct ga_tls_src *src, int endpoint)
 		return NULL;
 	}
 	mbedtls_ssl_conf_rng(&x->conf, mbedtls_ctr_drbg_random, &src->rng.drbg);
-	/* Event Grid needs TLS >= 1.2 since March 2025 (research §4.2);
+	/* Event Grid needs TLS >= 1.2 since March 2025 (Microsoft's
+	 * Event Grid TLS 1.0/1.1 retirement notice);
 	 * nothing older is offered or accepted. */
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
 	mbedtls_ssl_conf_min_tls_version(&x->conf, MBEDTLS_SSL_VERSION_TLS1_2);

@@ -13,8 +13,8 @@
 #include "log.h"
 
 #define GA_WEBHOOK_ALLOW "POST, OPTIONS"
-/* Longest validation code we echo: Event Grid's are GUIDs (36 bytes,
- * research §2.1); anything far longer is not a real handshake. */
+/* Longest validation code we echo: Event Grid's are GUIDs (36 bytes in every
+ * validation sample in tests/corpus/eventgrid); anything far longer is not a real handshake. */
 #define GA_WEBHOOK_CODE_MAX 127
 
 void ga_webhook_init(struct ga_webhook *w, const struct ga_conf *conf,
@@ -130,7 +130,8 @@ bool ga_webhook_head(struct ga_webhook *w, const struct ga_webhook_req *req,
 		return false;
 	}
 	if (ga_webhook_is(req->method, "OPTIONS")) {
-		/* CloudEvents abuse protection (research §2.2): may come at
+		/* CloudEvents abuse protection (CloudEvents 1.0 HTTP
+		 * webhook spec, section 4): may come at
 		 * any time, before any delivery. */
 		resp->status = 200;
 		resp->allow = GA_WEBHOOK_ALLOW;

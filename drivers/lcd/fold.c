@@ -1,7 +1,6 @@
 /* fold.c - see fold.h. Tables from the HD44780U datasheet's ROM code
- * tables (A00: Table 4; A02: Table 5) as summarised in research
- * embedded-anchors.md §2.2/§2.4; A02's positions outside Latin-1 as RPLCD's
- * A02 codec lists them (the research names RPLCD as the reference codec).
+ * tables (A00: Table 4; A02: Table 5); A02's positions outside Latin-1 as
+ * the RPLCD project's A02 codec lists them.
  */
 #include "fold.h"
 

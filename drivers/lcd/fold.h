@@ -5,7 +5,7 @@
  * a few Greek and accented letters at 0xE0-0xFF) or A02 (European: ASCII
  * plus a Latin-1-like upper half). Each code point becomes the ROM glyph,
  * else a readable fallback (é → e, € → EUR, “” → ", … → ...), else ONE
- * placeholder; never bytes of the UTF-8 sequence (research §2.2, §2.4).
+ * placeholder; never bytes of the UTF-8 sequence (HD44780U datasheet ROM tables A00/A02).
  */
 #ifndef GA_LCD_FOLD_H
 #define GA_LCD_FOLD_H

@@ -1,5 +1,5 @@
 /* hd44780.c - the HD44780 core over bus ops (see lcd.h). Timings from the
- * Hitachi HD44780U datasheet pp. 45-46 (research embedded-anchors §2.4). */
+ * Hitachi HD44780U datasheet pp. 45-46. */
 #include "lcd.h"
 
 #include <errno.h>

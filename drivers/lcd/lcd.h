@@ -1,12 +1,12 @@
-/* lcd.h - the character display the alert module writes to (DESIGN §1,
- * §6). One HD44780 core over a bus backend picked by [lcd] driver:
+/* lcd.h - the character display the alert module writes to (docs/events.md,
+ * docs/status.md). One HD44780 core over a bus backend picked by [lcd] driver:
  * hd44780-i2c (PCF8574), hd44780-gpio, sim (the model), term (the model
  * drawn in a terminal, for `make run`), none.
  *
  * ga_lcd_show() only records the wanted text; a timer redraws, coalescing
  * any number of shows into one redraw that sends only the cells that
  * changed, a bounded number per loop callback, so a slow I2C bus never
- * delays an HTTP response (STYLE rule 22). A backend that fails is
+ * delays an HTTP response (redraws are coalesced on a timer). A backend that fails is
  * reported once and retried with backoff; the daemon goes on without it.
  */
 #ifndef GA_LCD_H

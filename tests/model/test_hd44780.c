@@ -2,7 +2,7 @@
  * HD44780+PCF8574 model, which decodes every byte the driver sends (E
  * falling edges, nibble pairing, init state machine, busy times) and
  * counts protocol violations. Real I2C hardware is not available here; the
- * model is the faithful stand-in (research §2.3, §3.4). */
+ * model is the faithful stand-in (timings from the HD44780U datasheet). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_config.c - every key of the key table (DESIGN §3), table-driven:
+/* test_config.c - every key of the key table (docs/configuration.md), table-driven:
  * its default is valid, a good value is read back by `get`, a bad value
  * gives exactly the message a person at the console reads. A key added to
  * the table without a row here fails the test. Then whole files: every
