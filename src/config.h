@@ -56,6 +56,51 @@ struct ga_conf_alert {
 	uint8_t pattern[GA_OUT__COUNT];
 };
 
+/* [rule.NAME]: a board's rules are a handful (a SCADA number, a
+ * marketing filter, a night-shift chat); every event is matched against all
+ * of them in order, so 32 also bounds the matcher's work per event. */
+#define GA_CONF_RULES_MAX 32
+#define GA_CONF_RULE_NAME_MAX 32 /* "rule." + name fits a 40-column line */
+/* A number glob is under 20 bytes; a text condition is a word or phrase. */
+#define GA_CONF_GLOB_MAX 128
+
+/* The fields a rule matches on, in struct ga_msg. The chat thread id is
+ * not one: struct ga_msg does not keep it (see gridalert.conf(5)). */
+enum ga_rule_field {
+	GA_RULE_FROM,
+	GA_RULE_TO,
+	GA_RULE_SENDER,  /* sender_name: chat display name */
+	GA_RULE_STATUS,  /* sms_failed: deliveryStatus */
+	GA_RULE_TEXT,
+	GA_RULE__FIELDS
+};
+
+/* Which actions a rule sets; the others come from [alert.<class>]. */
+#define GA_RULE_SET_LCD (1u << 0)
+#define GA_RULE_SET_LATCH (1u << 1)
+#define GA_RULE_SET_OUTPUTS (1u << 2)
+
+struct ga_conf_rule {
+	char name[GA_CONF_RULE_NAME_MAX];
+	uint32_t classes; /* bit per enum ga_class; 0 = every class */
+	char match[GA_RULE__FIELDS][GA_CONF_GLOB_MAX]; /* "" = any */
+	unsigned int set; /* GA_RULE_SET_* */
+	struct ga_conf_alert act;
+	unsigned int priority;
+	bool ignore;
+	char quiet[8]; /* obey | ignore */
+	unsigned int escalate_after_s;
+	uint8_t escalate_pattern[GA_OUT__COUNT];
+	char hook[GA_CONF_RULE_NAME_MAX];
+};
+
+/* [quiet] hours as minutes of the local day; start == end: never. */
+struct ga_conf_hours {
+	bool on;
+	uint16_t start_min;
+	uint16_t end_min;
+};
+
 enum ga_auth {
 	GA_AUTH_SECRET,
 	GA_AUTH_NONE,
@@ -125,6 +170,14 @@ struct ga_conf {
 	} gpio;
 
 	struct ga_conf_alert alert[GA_CLASS__COUNT];
+
+	struct ga_conf_rule rule[GA_CONF_RULES_MAX]; /* file order */
+	unsigned int nrules;
+
+	struct {
+		struct ga_conf_hours hours;
+		uint8_t outputs; /* bit per enum ga_output: silent in quiet hours */
+	} quiet;
 
 	struct {
 		char socket[108]; /* sizeof(sun_path) */

@@ -16,6 +16,7 @@
 
 #include "alarm.h"
 #include "alert.h"
+#include "ctl_rules.h"
 #include "config.h"
 #include "confedit.h"
 #include "ctl.h"
@@ -103,8 +104,12 @@ static void ga_daemon_print_err(void *arg, const char *line)
 static void ga_daemon_apply_event(void *arg, const struct ga_msg *m, bool replay)
 {
 	struct ga_daemon *d = arg;
-	const struct ga_msg *kept = ga_store_add(&d->store, m, m->edit);
+	const struct ga_msg *kept;
 
+	if (!ga_alert_admit(&d->alert, m, replay)) {
+		return; /* a rule's ignore = yes: journaled and counted only */
+	}
+	kept = ga_store_add(&d->store, m, m->edit);
 	if (kept) {
 		ga_alert_event(&d->alert, kept, replay);
 	} else if (!replay && m->cls == GA_CLASS_CHAT_DELETED) {
@@ -345,6 +350,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			      ga_pattern_name(ga_alarm_pattern(&d->alarm,
 							       (enum ga_output)k)));
 	}
+	ga_ctl_rules_status(&d->alert, o);
 	ga_ctl_printf(o, "watchdog: %s\n",
 		      ga_watchdog_describe(&d->wd, listen, sizeof(listen)));
 	ga_ctl_printf(o, "pull.state: %s\n", ga_pull_state(&d->pull));
@@ -461,6 +467,13 @@ static int ga_cmd_test_alarm(void *arg, struct ga_span args, struct ga_ctl_out *
 	}
 	ga_ctl_printf(o, "running %.*s\n", (int)args.len, args.ptr);
 	return 0;
+}
+
+static int ga_cmd_test_rule(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	return ga_ctl_rules_test(&d->alert, args, o);
 }
 
 static int ga_cmd_sim_press(void *arg, struct ga_span args, struct ga_ctl_out *o)
@@ -734,6 +747,8 @@ static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "test lcd", "test lcd", "draw a test pattern on the LCD", ga_cmd_test_lcd },
 	{ "test alarm", "test alarm NAME", "run an output (sms_led, buzzer...) or "
 	  "a class's reaction (sms, sms_failed, chat...)", ga_cmd_test_alarm },
+	{ "test rule", "test rule CLASS FROM [TEXT]", "which [rule.NAME] a "
+	  "made-up event matches and what it would do", ga_cmd_test_rule },
 	{ "inject", "inject CLASS [TEXT]", "feed a synthetic sms|sms_failed|chat "
 	  "event through the network path", ga_cmd_inject },
 	{ "sim press", "sim press BUTTON", "press a simulated input (ack_button; "
@@ -851,9 +866,9 @@ static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	 * opened at start; they change with a restart. */
 	d->conf = next;
 	d->webhook.conf = next;
-	d->alert.conf = next;
 	d->lcd.conf = next;
 	d->gpio.conf = next;
+	ga_alert_reconf(&d->alert, next);
 	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
 	if (ga_pull_reconf(&d->pull, next)) {

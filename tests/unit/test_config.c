@@ -98,6 +98,10 @@ static const struct row rows[] = {
 	TEXT("control.group", "gridalert"),
 	TEXT("system.user", "gridalert"),
 	TEXT("system.watchdog", "/dev/watchdog"),
+	{ "quiet.hours", "22:00-07:00", "22-7", "quiet.hours: '22-7' is not "
+	  "HH:MM-HH:MM (two different times 00:00..23:59)" },
+	{ "quiet.outputs", "sms_led buzzer", "siren", "quiet.outputs: 'siren' is "
+	  "not a list of outputs (sms_led fail_led chat_led buzzer)" },
 };
 
 static char msg[512];
