@@ -15,8 +15,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "alarm.h"
+#include "alert.h"
 #include "config.h"
+#include "log.h"
 #include "rules.h"
+#include "store.h"
 
 struct glob_row {
 	const char *pat, *s;
@@ -449,6 +453,113 @@ static void test_quiet_hours(void **state)
 	tzset();
 }
 
+/* ---- through alert.c: priority on the LCD, quiet hours on the buzzer --- */
+
+static uint64_t now_ms = 10000;
+static uint64_t clk(void *a)
+{
+	(void)a;
+	return now_ms;
+}
+
+static char shown[2][128];
+static void show(void *arg, const struct ga_span *l, unsigned int n)
+{
+	(void)arg;
+	for (unsigned int i = 0; i < 2 && i < n; i++) {
+		ga_span_copy(l[i], shown[i], sizeof(shown[i]));
+	}
+}
+
+static void set_level(void *arg, enum ga_output o, bool on)
+{
+	(void)arg;
+	(void)o;
+	(void)on;
+}
+
+static struct ga_store store;
+
+static const struct ga_msg *add(const char *from, const char *text)
+{
+	struct ga_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.cls = GA_CLASS_SMS;
+	snprintf(m.from, sizeof(m.from), "%s", from);
+	snprintf(m.text, sizeof(m.text), "%s", text);
+	return ga_store_add(&store, &m, false);
+}
+
+static void test_alert_uses_rules(void **state)
+{
+	static struct ga_loop loop;
+	static struct ga_alarm a;
+	static struct ga_alert al;
+	static struct ga_conf c;
+	char text[512];
+	time_t t = time(NULL);
+	struct tm tm;
+	unsigned int min, from, to;
+	int n;
+
+	(void)state;
+	ga_log_setup(GA_LOG_NONE, 0);
+	/* quiet hours from an hour ago to an hour ahead, on the real clock
+	 * (alert.c reads time(NULL); the pure function has its own test) */
+	localtime_r(&t, &tm);
+	min = (unsigned int)(tm.tm_hour * 60 + tm.tm_min);
+	from = (min + 1440 - 60) % 1440;
+	to = (min + 60) % 1440;
+	n = snprintf(text, sizeof(text),
+		     "[server]\nlisten = 127.0.0.1:1\n[webhook]\nsecret = s\n"
+		     "[quiet]\nhours = %02u:%02u-%02u:%02u\noutputs = buzzer\n"
+		     "[rule.urgent]\ntext = pressure\npriority = 5\n"
+		     "outputs = fail_led:on\n"
+		     "[rule.loud]\nfrom = +1999\nquiet = ignore\n",
+		     from / 60, from % 60, to / 60, to % 60);
+	assert_int_equal(ga_conf_parse(&c, "a.conf", text, (size_t)n, NULL, NULL,
+				       NULL), 0);
+	ga_loop_init(&loop);
+	ga_loop_set_clock(&loop, clk, NULL);
+	ga_store_init(&store);
+	ga_alarm_setup(&a, &loop, set_level, NULL);
+	ga_alert_setup(&al, &c, &loop, &store, &a, show, NULL);
+	assert_true(al.quiet_on);
+
+	ga_alert_event(&al, add("+1425", "PRESSURE LOW"), false);
+	assert_string_equal(shown[0], "SMS +1425");
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_ON);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_OFF);
+
+	/* newer, but priority 0: the urgent one stays on screen; its beep is
+	 * silent in quiet hours, its LED is not */
+	ga_alert_event(&al, add("+1555", "hello"), false);
+	assert_string_equal(shown[0], "SMS +1425 1/2");
+	assert_string_equal(shown[1], "PRESSURE LOW");
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_BLINK);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+
+	/* quiet = ignore rings through */
+	ga_alert_event(&al, add("+1999", "wake up"), false);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_BEEP);
+	assert_string_equal(shown[0], "SMS +1425 1/3");
+
+	/* acknowledged: the next by priority, then the newest */
+	assert_int_equal(ga_store_ack(&store, 1), 0);
+	ga_alert_refresh(&al);
+	assert_string_equal(shown[0], "SMS +1999 1/2");
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_OFF);
+
+	/* admit: counts per rule, ignore keeps an event out */
+	assert_true(ga_alert_admit(&al, ga_store_nth(&store, 0), false));
+	assert_int_equal(al.rule_matches[1], 1);
+	assert_true(ga_alert_admit(&al, ga_store_nth(&store, 1), true));
+	assert_int_equal(al.default_matches, 0); /* replay is not counted */
+	ga_alert_close(&al);
+	ga_alarm_close(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_rule_limit),
 		cmocka_unit_test(test_get_set),
 		cmocka_unit_test(test_quiet_hours),
+		cmocka_unit_test(test_alert_uses_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
