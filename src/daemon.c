@@ -17,6 +17,7 @@
 #include "alarm.h"
 #include "alert.h"
 #include "ctl_rules.h"
+#include "rules.h"
 #include "config.h"
 #include "confedit.h"
 #include "ctl.h"
@@ -180,6 +181,14 @@ static void ga_daemon_sink_begin(void *arg)
 	d->batch_appended = 0;
 }
 
+/* A [rule.NAME] with ignore = yes matches @m. */
+static bool ga_daemon_ignored(const struct ga_daemon *d, const struct ga_msg *m)
+{
+	int rule = ga_rules_match(d->conf, m);
+
+	return rule >= 0 && d->conf->rule[rule].ignore;
+}
+
 /* One parsed event: dedupe, then append to the journal (not yet durable:
  * the server's commit hook fsyncs before answering). */
 static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
@@ -199,6 +208,14 @@ static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
 	err = ga_journal_append(&d->journal, &d->scratch);
 	if (err) {
 		return err;
+	}
+	if (ga_daemon_ignored(d, &d->scratch)) {
+		/* acknowledged in the same batch: never unacknowledged, so a
+		 * flood of ignored SMS cannot hold the journal full */
+		err = ga_journal_ack(&d->journal, d->scratch.seq, false);
+		if (err) {
+			return err;
+		}
 	}
 	d->batch_appended++;
 	return ev->cls == GA_CLASS_IGNORED ? GA_SINK_IGNORED : GA_SINK_ACCEPTED;
