@@ -44,9 +44,9 @@ static void ga_alert_clock_cb(struct ga_timer *t);
 static void ga_alert_quiet_cb(struct ga_timer *t);
 
 /* The wall clock can step (NTP at boot on a board without an RTC), and
- * the loop's timers are monotonic: look at quiet hours again at least
- * this often. */
-#define GA_ALERT_QUIET_RECHECK_S 600u
+ * the loop's timers are monotonic: look at quiet hours and escalations
+ * again at least this often. */
+#define GA_ALERT_WALL_RECHECK_S 600u
 
 /* What @m does: its rule's actions over its class's, the rule looked up
  * once per stored message (see rule_of in alert.h). */
@@ -91,10 +91,15 @@ static void ga_alert_quiet_update(struct ga_alert *al)
 		ga_timer_cancel(al->loop, &al->quiet);
 		return;
 	}
-	if (next_s == 0 || next_s > GA_ALERT_QUIET_RECHECK_S) {
-		next_s = GA_ALERT_QUIET_RECHECK_S;
+	if (next_s == 0 || next_s > GA_ALERT_WALL_RECHECK_S) {
+		next_s = GA_ALERT_WALL_RECHECK_S;
 	}
 	ga_timer_set(al->loop, &al->quiet, (uint64_t)next_s * 1000u);
+}
+
+static void ga_alert_escalate_cb(struct ga_timer *t)
+{
+	ga_alert_refresh(ga_container_of(t, struct ga_alert, escalate));
 }
 
 static void ga_alert_quiet_cb(struct ga_timer *t)
@@ -125,6 +130,9 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 	al->arg = arg;
 	al->clock.cb = ga_alert_clock_cb;
 	al->quiet.cb = ga_alert_quiet_cb;
+	al->escalate.cb = ga_alert_escalate_cb;
+	/* alerts overdue at start escalate at once, without a chirp */
+	al->esc_checked_s = (int64_t)time(NULL);
 	ga_alert_quiet_update(al);
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		al->stop[o].t.cb = ga_alert_stop_cb;
@@ -288,6 +296,18 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 					     GA_ALERT_UNLATCHED_MS);
 			}
 		}
+		if (cfg->escalate_after_s) {
+			uint32_t left;
+			uint64_t at;
+
+			/* the escalation timer: this alert's, if it is sooner */
+			(void)ga_rules_escalated(cfg, m->time, time(NULL), &left);
+			at = ga_loop_now_ms(al->loop) + (uint64_t)left * 1000u;
+			if (left && (!al->escalate.armed ||
+				     at < al->escalate.deadline_ms)) {
+				ga_timer_set_at(al->loop, &al->escalate, at);
+			}
+		}
 	}
 	if (!replay) {
 		ga_alert_display(al);
@@ -297,10 +317,15 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 void ga_alert_refresh(struct ga_alert *al)
 {
 	enum ga_pattern want[GA_OUT__COUNT] = { GA_PAT_OFF };
+	int64_t now = (int64_t)time(NULL);
+	uint32_t next_esc = 0;
 
+	al->escalated = 0;
 	for (unsigned int i = 0;; i++) {
 		const struct ga_msg *m = ga_store_nth(al->store, i);
 		struct ga_rules_action act, *cfg = &act;
+		uint32_t left;
+		bool esc, fresh;
 
 		if (!m) {
 			break;
@@ -309,19 +334,43 @@ void ga_alert_refresh(struct ga_alert *al)
 			continue;
 		}
 		ga_alert_act(al, m, &act);
-		if (!cfg->latch) {
+		esc = ga_rules_escalated(cfg, m->time, (time_t)now, &left);
+		if (left && (!next_esc || left < next_esc)) {
+			next_esc = left;
+		}
+		/* escalated since the last look: one-shot patterns run once */
+		fresh = esc && m->time + (int64_t)cfg->escalate_after_s >
+			       al->esc_checked_s;
+		al->escalated += esc;
+		if (!cfg->latch && !esc) {
 			continue;
 		}
 		for (int o = 0; o < GA_OUT__COUNT; o++) {
-			enum ga_pattern p = (enum ga_pattern)cfg->pattern[o];
+			enum ga_pattern p = cfg->latch ? (enum ga_pattern)cfg->pattern[o]
+						       : GA_PAT_OFF;
 
+			if (esc && cfg->escalate_pattern[o] != GA_PAT_OFF) {
+				p = (enum ga_pattern)cfg->escalate_pattern[o];
+			}
 			if (ga_alert_hushed(al, cfg, o)) {
 				continue;
+			}
+			if (fresh && ga_pattern_is_oneshot(p)) {
+				ga_alarm_start(al->alarm, (enum ga_output)o, p);
 			}
 			if (!ga_pattern_is_oneshot(p) && p > want[o]) {
 				want[o] = p; /* enum order: off on blink fast .. alarm */
 			}
 		}
+	}
+	al->esc_checked_s = now;
+	if (next_esc) {
+		if (next_esc > GA_ALERT_WALL_RECHECK_S) {
+			next_esc = GA_ALERT_WALL_RECHECK_S;
+		}
+		ga_timer_set(al->loop, &al->escalate, (uint64_t)next_esc * 1000u);
+	} else {
+		ga_timer_cancel(al->loop, &al->escalate);
 	}
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		enum ga_pattern cur = ga_alarm_pattern(al->alarm, (enum ga_output)o);
@@ -370,6 +419,7 @@ void ga_alert_close(struct ga_alert *al)
 {
 	ga_timer_cancel(al->loop, &al->clock);
 	ga_timer_cancel(al->loop, &al->quiet);
+	ga_timer_cancel(al->loop, &al->escalate);
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		ga_timer_cancel(al->loop, &al->stop[o].t);
 	}

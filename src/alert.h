@@ -50,6 +50,9 @@ struct ga_alert {
 	unsigned long default_matches;
 	struct ga_timer quiet; /* fires at the next [quiet] hours edge */
 	bool quiet_on;
+	struct ga_timer escalate; /* fires when the next alert escalates */
+	int64_t esc_checked_s;    /* wall time escalations were last run */
+	unsigned int escalated;   /* unacknowledged alerts escalated now */
 };
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,

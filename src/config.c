@@ -152,6 +152,13 @@ static const struct ga_conf_key ga_conf_keys[] = {
 	  "output:pattern list; patterns: on off blink fast beep beep2 alarm" },
 	{ "alert", "latch", T_BOOL, AOFF(latch), 0, 0, NULL, NULL,
 	  "alarms stay until acknowledged" },
+	{ "alert", "escalate_after", T_DURATION, AOFF(escalate_after_s), 0, 604800,
+	  NULL, NULL, "unacknowledged this long after it was received (600, 90s, "
+	  "10m, 1h; 0 = never): run escalate_outputs; counted from the "
+	  "journaled receive time, so a restart does not reset it" },
+	{ "alert", "escalate_outputs", T_OUTPUTS, AOFF(escalate_pattern), 0, 0,
+	  NULL, NULL, "output:pattern list that replaces outputs on those "
+	  "outputs once escalate_after has passed" },
 	{ "control", "socket", T_PATH, OFF(control.socket), 0, 0, "/run/gridalert/ctl.sock", NULL,
 	  "unix socket gridalertctl talks to (mode 0660)" },
 	{ "control", "group", T_STR, OFF(control.group), 0, 0, "", NULL,
@@ -196,11 +203,13 @@ static const struct ga_conf_key ga_conf_rule_keys[] = {
 	  "yes: journaled and counted, never shown or rung" },
 	{ "rule", "quiet", T_ENUM, ROFF(quiet), 0, 0, "obey", "obey ignore",
 	  "obey | ignore: ignore rings through [quiet] hours" },
-	{ "rule", "escalate_after", T_DURATION, ROFF(escalate_after_s), 0, 604800,
-	  "0", NULL,
-	  "unacknowledged this long (600, 90s, 10m, 1h): switch to escalate_outputs" },
-	{ "rule", "escalate_outputs", T_OUTPUTS, ROFF(escalate_pattern), 0, 0, "",
-	  NULL, "output:pattern list run when escalate_after expires" },
+	{ "rule", "escalate_after", T_DURATION, ROFF(act.escalate_after_s), 0,
+	  604800, "0", NULL,
+	  "unacknowledged this long (600, 90s, 10m, 1h): run escalate_outputs; "
+	  "unset = the class's" },
+	{ "rule", "escalate_outputs", T_OUTPUTS, ROFF(act.escalate_pattern), 0, 0,
+	  "", NULL, "output:pattern list run when escalate_after has passed; "
+	  "unset = the class's" },
 	{ "rule", "hook", T_STR, ROFF(hook), 0, 0, "", NULL,
 	  "name of a [hook.NAME] to hand the event to (hooks: not yet built)" },
 };
@@ -208,7 +217,7 @@ static const struct ga_conf_key ga_conf_rule_keys[] = {
 
 #define GA_CONF_NKEYS GA_ARRAY_SIZE(ga_conf_keys)
 #define GA_CONF_ALERT_FIRST 44 /* index of the first "alert" row */
-#define GA_CONF_ALERT_KEYS 3
+#define GA_CONF_ALERT_KEYS 5
 
 /* DESIGN §1 default reactions, per class: lcd, latch, outputs. */
 static const struct {
@@ -1009,31 +1018,95 @@ static unsigned int ga_conf_key_line(const struct ga_conf_ctx *x,
 	return 0;
 }
 
+static bool ga_conf_any_pattern(const uint8_t pat[GA_OUT__COUNT])
+{
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		if (pat[o] != GA_PAT_OFF) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static unsigned int ga_conf_rule_key_line(const struct ga_conf_ctx *x,
+					  unsigned int rule, const char *name)
+{
+	for (unsigned int i = 0; i < GA_CONF_NRULEKEYS; i++) {
+		if (strcmp(ga_conf_rule_keys[i].name, name) == 0) {
+			return x->rule_line[rule][i];
+		}
+	}
+	return 0;
+}
+
+/* escalate_after needs escalate_outputs and the other way round, in
+ * [alert.<class>] and in each rule together with the classes it covers
+ * (a rule may set one and take the other from the class). */
+static void ga_conf_check_escalation(struct ga_conf_ctx *x)
+{
+	const struct ga_conf *c = x->c;
+
+	for (int cls = 0; cls < GA_CLASS__COUNT; cls++) {
+		const struct ga_conf_alert *a = &c->alert[cls];
+		bool out = ga_conf_any_pattern(a->escalate_pattern);
+
+		if (a->escalate_after_s && !out) {
+			ga_conf_error(x, x->alert_line[cls][3], "alert.%s: "
+				      "escalate_after without escalate_outputs",
+				      ga_class_name((enum ga_class)cls));
+		} else if (out && !a->escalate_after_s) {
+			ga_conf_error(x, x->alert_line[cls][4], "alert.%s: "
+				      "escalate_outputs without escalate_after",
+				      ga_class_name((enum ga_class)cls));
+		}
+	}
+	for (unsigned int i = 0; i < c->nrules; i++) {
+		const struct ga_conf_rule *r = &c->rule[i];
+		bool sets_after = (r->set & GA_RULE_SET_ESC_AFTER) &&
+				  r->act.escalate_after_s;
+		bool sets_out = (r->set & GA_RULE_SET_ESC_OUTPUTS) &&
+				ga_conf_any_pattern(r->act.escalate_pattern);
+		bool works = false;
+
+		if (!sets_after && !sets_out) {
+			continue; /* the classes' own settings were checked */
+		}
+		/* fine when it escalates for at least one class it covers */
+		for (int cls = 1; cls < GA_CLASS_VALIDATION; cls++) {
+			const struct ga_conf_alert *a = &c->alert[cls];
+			unsigned int after = (r->set & GA_RULE_SET_ESC_AFTER)
+					     ? r->act.escalate_after_s
+					     : a->escalate_after_s;
+			bool out = ga_conf_any_pattern((r->set & GA_RULE_SET_ESC_OUTPUTS)
+						       ? r->act.escalate_pattern
+						       : a->escalate_pattern);
+
+			if (!r->classes || (r->classes & (1u << cls))) {
+				works |= after && out;
+			}
+		}
+		if (works) {
+			continue;
+		}
+		if (sets_after) {
+			ga_conf_error(x, ga_conf_rule_key_line(x, i, "escalate_after"),
+				      "rule.%s: escalate_after without "
+				      "escalate_outputs", r->name);
+		} else {
+			ga_conf_error(x, ga_conf_rule_key_line(x, i, "escalate_outputs"),
+				      "rule.%s: escalate_outputs without "
+				      "escalate_after", r->name);
+		}
+	}
+}
+
 /* Rules that involve more than one key (DESIGN §3). */
 static void ga_conf_check(struct ga_conf_ctx *x)
 {
 	struct ga_conf *c = x->c;
 	unsigned int l;
 
-	for (unsigned int i = 0; i < c->nrules; i++) {
-		const struct ga_conf_rule *r = &c->rule[i];
-		bool esc_out = false;
-
-		for (int o = 0; o < GA_OUT__COUNT; o++) {
-			esc_out |= r->escalate_pattern[o] != GA_PAT_OFF;
-		}
-		/* rows 12 and 13: escalate_after, escalate_outputs */
-		if (esc_out && !r->escalate_after_s) {
-			ga_conf_error(x, x->rule_line[i][13], "rule.%s: "
-				      "escalate_outputs without escalate_after",
-				      r->name);
-		}
-		if (r->escalate_after_s && !esc_out) {
-			ga_conf_error(x, x->rule_line[i][12], "rule.%s: "
-				      "escalate_after without escalate_outputs",
-				      r->name);
-		}
-	}
+	ga_conf_check_escalation(x);
 
 	if (c->server.nlisten == 0) {
 		snprintf(c->server.listen[0], GA_CONF_ADDR_MAX, "0.0.0.0:8443");
@@ -1201,6 +1274,10 @@ static void ga_conf_rule_key(struct ga_conf_ctx *x, struct ga_span key,
 			r->set |= GA_RULE_SET_LATCH;
 		} else if (strcmp(k->name, "outputs") == 0) {
 			r->set |= GA_RULE_SET_OUTPUTS;
+		} else if (strcmp(k->name, "escalate_after") == 0) {
+			r->set |= GA_RULE_SET_ESC_AFTER;
+		} else if (strcmp(k->name, "escalate_outputs") == 0) {
+			r->set |= GA_RULE_SET_ESC_OUTPUTS;
 		}
 		return;
 	}
@@ -1456,8 +1533,10 @@ bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
 				d = ga_conf_alert_defaults[cls].lcd;
 			} else if (strcmp(k->name, "latch") == 0) {
 				d = ga_conf_alert_defaults[cls].latch;
-			} else {
+			} else if (strcmp(k->name, "outputs") == 0) {
 				d = ga_conf_alert_defaults[cls].outputs;
+			} else if (strcmp(k->name, "escalate_after") == 0) {
+				d = "0";
 			}
 			*def = d;
 			def = NULL;

@@ -54,6 +54,10 @@ struct ga_conf_alert {
 	bool latch;
 	/* pattern per output; GA_PAT_OFF = not driven by this class */
 	uint8_t pattern[GA_OUT__COUNT];
+	/* unacknowledged this long after it was received (journaled time):
+	 * escalate_pattern replaces pattern on the outputs it names; 0 = no */
+	unsigned int escalate_after_s;
+	uint8_t escalate_pattern[GA_OUT__COUNT];
 };
 
 /* [rule.NAME]: a board's rules are a handful (a SCADA number, a
@@ -79,6 +83,8 @@ enum ga_rule_field {
 #define GA_RULE_SET_LCD (1u << 0)
 #define GA_RULE_SET_LATCH (1u << 1)
 #define GA_RULE_SET_OUTPUTS (1u << 2)
+#define GA_RULE_SET_ESC_AFTER (1u << 3)
+#define GA_RULE_SET_ESC_OUTPUTS (1u << 4)
 
 struct ga_conf_rule {
 	char name[GA_CONF_RULE_NAME_MAX];
@@ -89,8 +95,6 @@ struct ga_conf_rule {
 	unsigned int priority;
 	bool ignore;
 	char quiet[8]; /* obey | ignore */
-	unsigned int escalate_after_s;
-	uint8_t escalate_pattern[GA_OUT__COUNT];
 	char hook[GA_CONF_RULE_NAME_MAX];
 };
 

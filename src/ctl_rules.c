@@ -77,7 +77,7 @@ int ga_ctl_rules_test(const struct ga_alert *al, struct ga_span args,
 	ga_ctl_printf(o, "priority: %u\n", a.priority);
 	ga_ctl_printf(o, "quiet: %s%s\n", a.quiet_ignore ? "ignore" : "obey",
 		      al->quiet_on ? " (quiet hours now)" : "");
-	ga_ctl_printf(o, "escalate_after: %u\n", a.escalate_after_s);
+	ga_ctl_printf(o, "escalate_after: %us\n", a.escalate_after_s);
 	ga_ctl_rules_pats(o, "escalate_outputs", a.escalate_pattern);
 	ga_ctl_printf(o, "hook: %s\n", a.hook);
 	return 0;
@@ -92,6 +92,7 @@ void ga_ctl_rules_status(const struct ga_alert *al, struct ga_ctl_out *o)
 			      al->rule_matches[i]);
 	}
 	ga_ctl_printf(o, "rules.unmatched: %lu\n", al->default_matches);
+	ga_ctl_printf(o, "alerts.escalated: %u\n", al->escalated);
 	ga_ctl_printf(o, "quiet: %s\n", !c->quiet.hours.on ? "off"
 		      : al->quiet_on ? "now" : "not now");
 }

@@ -129,6 +129,9 @@ void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 	a->lcd = def->lcd;
 	a->latch = def->latch;
 	memcpy(a->pattern, def->pattern, sizeof(a->pattern));
+	a->escalate_after_s = def->escalate_after_s;
+	memcpy(a->escalate_pattern, def->escalate_pattern,
+	       sizeof(a->escalate_pattern));
 	a->hook = "";
 	if (rule < 0 || (unsigned int)rule >= c->nrules) {
 		return;
@@ -144,19 +147,44 @@ void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 	if (r->set & GA_RULE_SET_OUTPUTS) {
 		memcpy(a->pattern, r->act.pattern, sizeof(a->pattern));
 	}
+	if (r->set & GA_RULE_SET_ESC_AFTER) {
+		a->escalate_after_s = r->act.escalate_after_s;
+	}
+	if (r->set & GA_RULE_SET_ESC_OUTPUTS) {
+		memcpy(a->escalate_pattern, r->act.escalate_pattern,
+		       sizeof(a->escalate_pattern));
+	}
 	a->ignore = r->ignore;
 	if (a->ignore) {
 		/* never shown or rung */
 		a->lcd = false;
 		a->latch = false;
 		memset(a->pattern, GA_PAT_OFF, sizeof(a->pattern));
+		a->escalate_after_s = 0;
 	}
 	a->quiet_ignore = strcmp(r->quiet, "ignore") == 0;
 	a->priority = r->priority;
-	a->escalate_after_s = r->escalate_after_s;
-	memcpy(a->escalate_pattern, r->escalate_pattern,
-	       sizeof(a->escalate_pattern));
 	a->hook = r->hook;
+}
+
+bool ga_rules_escalated(const struct ga_rules_action *a, int64_t recv_s,
+			time_t now, uint32_t *left_s)
+{
+	int64_t due;
+
+	*left_s = 0;
+	if (!a->escalate_after_s) {
+		return false;
+	}
+	if (recv_s > (int64_t)now) {
+		recv_s = (int64_t)now;
+	}
+	due = recv_s + (int64_t)a->escalate_after_s;
+	if ((int64_t)now >= due) {
+		return true;
+	}
+	*left_s = (uint32_t)(due - (int64_t)now);
+	return false;
 }
 
 /* Local midnight-based minute of @t, and mktime of that day's @min. */

@@ -49,6 +49,13 @@ int ga_rules_match(const struct ga_conf *c, const struct ga_msg *m);
 void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 		      struct ga_rules_action *a);
 
+/* Whether a message received at @recv_s (unix seconds, as journaled)
+ * with actions @a is escalated at @now. When it is not (yet), *@left_s
+ * gets the seconds until it is, 0 when it never is. A wall clock that
+ * stepped back before @recv_s counts from @now. */
+bool ga_rules_escalated(const struct ga_rules_action *a, int64_t recv_s,
+			time_t now, uint32_t *left_s);
+
 /* Whether [quiet] hours hold at @now (local time, TZ). When @next_s is
  * not NULL it gets the seconds until that changes (the next start or end
  * of the window, found with mktime so a DST change is counted right). */

@@ -264,7 +264,9 @@ static void test_rule_errors(void **state)
 		"escalate_outputs = buzzer:fast\n" /* 18 */
 		"[quiet]\n"                        /* 19 */
 		"hours = 22:00-22:00\n"            /* 20 */
-		"outputs = siren\n";               /* 21 */
+		"outputs = siren\n"                /* 21 */
+		"[alert.chat]\n"                   /* 22 */
+		"escalate_outputs = buzzer:fast\n"; /* 23 */
 	static const char *want[] = {
 		"t.conf:6: rule.a.class: 'sms fax' is not a list of classes (sms "
 		"sms_failed sms_delivered chat chat_deleted chat_thread chat_member)",
@@ -282,6 +284,7 @@ static void test_rule_errors(void **state)
 		"different times 00:00..23:59)",
 		"t.conf:21: quiet.outputs: 'siren' is not a list of outputs (sms_led "
 		"fail_led chat_led buzzer)",
+		"t.conf:23: alert.chat: escalate_outputs without escalate_after",
 		"t.conf:18: rule.c: escalate_outputs without escalate_after",
 	};
 	static struct ga_conf c;
@@ -560,6 +563,115 @@ static void test_alert_uses_rules(void **state)
 	ga_alarm_close(&a);
 }
 
+/* the escalation clock: from the journaled receive time */
+static void test_escalated(void **state)
+{
+	static const struct {
+		unsigned int after_s;
+		int64_t recv_s;
+		time_t now;
+		bool want;
+		uint32_t left_s;
+	} rows[] = {
+		{ 600, 1000, 1000, false, 600 },
+		{ 600, 1000, 1599, false, 1 },
+		{ 600, 1000, 1600, true, 0 },
+		{ 600, 1000, 99999, true, 0 },  /* a restart much later */
+		{ 600, 1000, 900, false, 600 }, /* the clock stepped back */
+		{ 0, 1000, 99999, false, 0 },   /* no escalation */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < GA_ARRAY_SIZE(rows); i++) {
+		struct ga_rules_action a = { .escalate_after_s = rows[i].after_s };
+		uint32_t left = 12345;
+		bool got = ga_rules_escalated(&a, rows[i].recv_s, rows[i].now, &left);
+
+		if (got != rows[i].want || left != rows[i].left_s) {
+			fail_msg("row %zu: escalated %d left %u, want %d %u", i, got,
+				 left, rows[i].want, rows[i].left_s);
+		}
+	}
+}
+
+static const struct ga_msg *add_at(const char *from, int64_t t, bool replay,
+				   struct ga_alert *al)
+{
+	struct ga_msg m;
+	const struct ga_msg *k;
+
+	memset(&m, 0, sizeof(m));
+	m.cls = GA_CLASS_SMS;
+	m.time = t;
+	snprintf(m.from, sizeof(m.from), "%s", from);
+	snprintf(m.text, sizeof(m.text), "level high");
+	k = ga_store_add(&store, &m, false);
+	ga_alert_event(al, k, replay);
+	return k;
+}
+
+/* escalation through alert.c: an old unacknowledged alert replayed after
+ * a restart is escalated at once (no chirp), a new one arms the timer
+ * for its own due time, a rule's one-shot escalation chirps once */
+static void test_alert_escalation(void **state)
+{
+	static const char text[] =
+		"[server]\nlisten = 127.0.0.1:1\n[webhook]\nsecret = s\n"
+		"[alert.sms]\nescalate_after = 10m\noutputs = sms_led:blink\n"
+		"escalate_outputs = buzzer:alarm sms_led:fast\n"
+		"[rule.chirp]\nfrom = +1777\nescalate_outputs = buzzer:beep2\n";
+	static struct ga_loop loop;
+	static struct ga_alarm a;
+	static struct ga_alert al;
+	static struct ga_conf c;
+	int64_t t = (int64_t)time(NULL);
+	const struct ga_msg *old;
+
+	(void)state;
+	ga_log_setup(GA_LOG_NONE, 0);
+	assert_int_equal(ga_conf_parse(&c, "e.conf", text, sizeof(text) - 1,
+				       NULL, NULL, NULL), 0);
+	ga_loop_init(&loop);
+	ga_loop_set_clock(&loop, clk, NULL);
+	ga_store_init(&store);
+	ga_alarm_setup(&a, &loop, set_level, NULL);
+	ga_alert_setup(&al, &c, &loop, &store, &a, show, NULL);
+
+	/* received 700 s before this start, replayed from the journal */
+	old = add_at("+1555", t - 700, true, &al);
+	ga_alert_refresh(&al);
+	assert_int_equal(al.escalated, 1);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_ALARM);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_FAST);
+	assert_int_equal(ga_store_ack(&store, old->seq), 0);
+	ga_alert_refresh(&al);
+	assert_int_equal(al.escalated, 0);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+	assert_false(al.escalate.armed);
+
+	/* a new one: not yet; the timer is set for its 600 s */
+	add_at("+1555", t, false, &al);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_BLINK);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+	assert_true(al.escalate.armed);
+	assert_in_range(al.escalate.deadline_ms - now_ms, 598000, 600000);
+	ga_store_ack_all(&store);
+	ga_alert_refresh(&al);
+
+	/* the rule's one-shot escalation (class escalate_after, rule's
+	 * outputs): chirps when it becomes due, not on every refresh */
+	add_at("+1777", t - 601, false, &al);
+	al.esc_checked_s = t - 10; /* as if the last look was before it was due */
+	ga_alert_refresh(&al);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_BEEP2);
+	ga_alarm_stop(&a, GA_OUT_BUZZER);
+	ga_alert_refresh(&al);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+	assert_int_equal(al.escalated, 1);
+	ga_alert_close(&al);
+	ga_alarm_close(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +684,8 @@ int main(void)
 		cmocka_unit_test(test_get_set),
 		cmocka_unit_test(test_quiet_hours),
 		cmocka_unit_test(test_alert_uses_rules),
+		cmocka_unit_test(test_escalated),
+		cmocka_unit_test(test_alert_escalation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
