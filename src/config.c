@@ -1297,6 +1297,14 @@ static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 	if (line.ptr[0] == '[') {
 		struct ga_span name;
 
+		/* "[rule.scada]   # first match wins": a comment may follow */
+		for (size_t i = 1; i < line.len; i++) {
+			if ((line.ptr[i] == '#' || line.ptr[i] == ';') &&
+			    (line.ptr[i - 1] == ' ' || line.ptr[i - 1] == '\t')) {
+				line = ga_span_trim(ga_span_make(line.ptr, i));
+				break;
+			}
+		}
 		if (line.ptr[line.len - 1] != ']') {
 			ga_conf_error(x, x->line, "section header without ]");
 			section[0] = '\0';

@@ -113,6 +113,13 @@ st=$(ga_ctl status)
 check_match "reload with changed rules restarts the counters" 'rule.scada.matches: 0' "$st"
 check_match "and lists the new rule" 'rule.chat.matches: 0' "$st"
 check "get reads a rule key" "+1425555*" "$(ga_ctl get rule.scada.from)"
+ga_ctl set rule.scada.priority 20 >/dev/null
+ga_ctl set rule.night.from '+49*' >/dev/null
+check_match "set of a rule key is checked alone" 'out of bounds' "$(ga_ctl set rule.scada.priority 5000 2>&1)"
+ga_ctl commit >/dev/null
+check "commit changed a rule key" 20 "$(ga_ctl get rule.scada.priority)"
+check "commit added a new rule section" "+49*" "$(ga_ctl get rule.night.from)"
+check "the new rule is counted in status" 0 "$(ga_status rule.night.matches)"
 
 ga_stop
 ga_start || { not_ok "restart"; ga_done; }

@@ -94,7 +94,7 @@ static void test_text(void **state)
 
 static const char rules_conf[] =
 	"[server]\nlisten = 127.0.0.1:8443\n[webhook]\nsecret = s\n"
-	"[rule.scada]\n"
+	"[rule.scada]       # first match wins, in file order\n"
 	"class = sms\n"
 	"from = +1425555*\n"
 	"text = *pressure*\n"
