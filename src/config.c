@@ -1619,6 +1619,20 @@ static const struct ga_conf_key *ga_conf_lookup_rule(const char *name,
 	return NULL;
 }
 
+bool ga_conf_rule_key_info(const char *name, const char **help,
+			   const char **def)
+{
+	struct ga_span rname;
+	const struct ga_conf_key *k = ga_conf_lookup_rule(name, &rname);
+
+	if (!k) {
+		return false;
+	}
+	*help = k->help;
+	*def = k->def ? k->def : "";
+	return true;
+}
+
 int ga_conf_get(const struct ga_conf *c, const char *name, char *out,
 		size_t size)
 {

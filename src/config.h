@@ -221,6 +221,11 @@ unsigned int ga_conf_key_count(void);
 bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
 		      const char **def);
 
+/* "rule.NAME.key" (any NAME): its help and default; false when @name is
+ * no rule key. Rule keys are not in the numbered table above. */
+bool ga_conf_rule_key_info(const char *name, const char **help,
+			   const char **def);
+
 /* The running value of "section.key" as config text. 0 or -ENOENT. */
 int ga_conf_get(const struct ga_conf *c, const char *name, char *out,
 		size_t size);

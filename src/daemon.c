@@ -820,6 +820,14 @@ static int ga_cmd_help(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			      help, def[0] ? def : "(empty)", value);
 		found = true;
 	}
+	if (!found && ga_conf_rule_key_info(want, &help, &def)) {
+		if (ga_conf_get(d->conf, want, value, sizeof(value))) {
+			snprintf(value, sizeof(value), "(no such rule)");
+		}
+		ga_ctl_printf(o, "%s: %s\n  default: %s\n  running: %s\n", want,
+			      help, def[0] ? def : "(empty)", value);
+		found = true;
+	}
 	if (!found) {
 		ga_ctl_printf(o, "help: no command or key %s (help lists the "
 			      "commands; keys are section.key)\n", want);

@@ -113,6 +113,8 @@ st=$(ga_ctl status)
 check_match "reload with changed rules restarts the counters" 'rule.scada.matches: 0' "$st"
 check_match "and lists the new rule" 'rule.chat.matches: 0' "$st"
 check "get reads a rule key" "+1425555*" "$(ga_ctl get rule.scada.from)"
+check_match "help explains a rule key with its running value" \
+	'rule.scada.text: case-insensitive glob.*running: pressure' "$(ga_ctl help rule.scada.text | tr -d '\n')"
 ga_ctl set rule.scada.priority 20 >/dev/null
 ga_ctl set rule.night.from '+49*' >/dev/null
 check_match "set of a rule key is checked alone" 'out of bounds' "$(ga_ctl set rule.scada.priority 5000 2>&1)"
