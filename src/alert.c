@@ -245,6 +245,8 @@ bool ga_alert_admit(struct ga_alert *al, const struct ga_msg *m, bool replay)
 {
 	int rule = ga_rules_match(al->conf, m);
 
+	al->admit_seq = m->seq;
+	al->admit_rule = rule;
 	if (!replay) {
 		if (rule >= 0) {
 			al->rule_matches[rule]++;
@@ -275,7 +277,13 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 	ptrdiff_t slot = m - al->store->msgs;
 
 	if (slot >= 0 && slot < GA_STORE_MAX) {
-		al->rule_seq[slot] = 0; /* an edit changes the text: match again */
+		/* matched at admission, unless an edit changed an older
+		 * message's text (then seq is the older one's): match again */
+		bool same = m->seq && m->seq == al->admit_seq &&
+			    al->rule_conf == al->conf;
+
+		al->rule_of[slot] = (int8_t)al->admit_rule;
+		al->rule_seq[slot] = same ? m->seq : 0;
 	}
 	ga_alert_act(al, m, &act);
 	if (!m->acked && ga_alert_alarms(m)) {

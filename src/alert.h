@@ -48,6 +48,8 @@ struct ga_alert {
 	/* events per rule since start (or since the rules last changed) */
 	unsigned long rule_matches[GA_CONF_RULES_MAX];
 	unsigned long default_matches;
+	uint32_t admit_seq; /* the last message admitted and its rule: */
+	int admit_rule;     /* ga_alert_event reuses it (one match per event) */
 	struct ga_timer quiet; /* fires at the next [quiet] hours edge */
 	bool quiet_on;
 	struct ga_timer escalate; /* fires when the next alert escalates */

@@ -184,8 +184,16 @@ static void ga_daemon_sink_begin(void *arg)
 /* A [rule.NAME] with ignore = yes matches @m. */
 static bool ga_daemon_ignored(const struct ga_daemon *d, const struct ga_msg *m)
 {
-	int rule = ga_rules_match(d->conf, m);
+	bool any = false;
+	int rule;
 
+	for (unsigned int i = 0; i < d->conf->nrules; i++) {
+		any |= d->conf->rule[i].ignore;
+	}
+	if (!any) {
+		return false; /* the usual case: no need to match twice */
+	}
+	rule = ga_rules_match(d->conf, m);
 	return rule >= 0 && d->conf->rule[rule].ignore;
 }
 

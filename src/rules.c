@@ -20,6 +20,93 @@ static size_t ga_rules_utf8_len(const unsigned char *p, size_t left)
 	return n;
 }
 
+static bool ga_rules_ieq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ga_rules_fold((unsigned char)a[i]) !=
+		    ga_rules_fold((unsigned char)b[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Leftmost case-insensitive occurrence of @seg in @s from @from (KMP:
+ * linear in len(s) + len(seg)); SIZE_MAX when there is none. */
+static size_t ga_rules_find(struct ga_span seg, struct ga_span s, size_t from)
+{
+	unsigned char fail[GA_CONF_GLOB_MAX];
+	size_t k = 0;
+
+	fail[0] = 0;
+	for (size_t i = 1; i < seg.len; i++) {
+		while (k && ga_rules_fold((unsigned char)seg.ptr[i]) !=
+			    ga_rules_fold((unsigned char)seg.ptr[k])) {
+			k = fail[k - 1];
+		}
+		if (ga_rules_fold((unsigned char)seg.ptr[i]) ==
+		    ga_rules_fold((unsigned char)seg.ptr[k])) {
+			k++;
+		}
+		fail[i] = (unsigned char)k;
+	}
+	k = 0;
+	for (size_t i = from; i < s.len; i++) {
+		while (k && ga_rules_fold((unsigned char)s.ptr[i]) !=
+			    ga_rules_fold((unsigned char)seg.ptr[k])) {
+			k = fail[k - 1];
+		}
+		if (ga_rules_fold((unsigned char)s.ptr[i]) ==
+		    ga_rules_fold((unsigned char)seg.ptr[k])) {
+			k++;
+		}
+		if (k == seg.len) {
+			return i + 1 - seg.len;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/* A glob with '*' but no '?', in linear time: the text before the first
+ * '*' is a prefix, the text after the last a suffix, and each piece in
+ * between is placed at its leftmost occurrence (placing a piece as early
+ * as possible never loses a match). */
+static bool ga_rules_glob_stars(struct ga_span pat, struct ga_span s)
+{
+	const char *first = memchr(pat.ptr, '*', pat.len);
+	const char *last = first;
+	size_t pos, end, head, tail;
+
+	for (const char *p = first; p < pat.ptr + pat.len; p++) {
+		if (*p == '*') {
+			last = p;
+		}
+	}
+	head = (size_t)(first - pat.ptr);
+	tail = pat.len - (size_t)(last - pat.ptr) - 1;
+	if (head + tail > s.len || !ga_rules_ieq(pat.ptr, s.ptr, head) ||
+	    !ga_rules_ieq(last + 1, s.ptr + s.len - tail, tail)) {
+		return false;
+	}
+	pos = head;
+	end = s.len - tail;
+	for (const char *p = first + 1; p < last;) {
+		const char *q = memchr(p, '*', (size_t)(last - p) + 1);
+		struct ga_span seg = ga_span_make(p, (size_t)(q - p));
+
+		if (seg.len) {
+			size_t at = ga_rules_find(seg, ga_span_make(s.ptr, end), pos);
+
+			if (at == SIZE_MAX) {
+				return false;
+			}
+			pos = at + seg.len;
+		}
+		p = q + 1;
+	}
+	return true;
+}
+
 bool ga_rules_glob(struct ga_span pat, struct ga_span s)
 {
 	const unsigned char *p = (const unsigned char *)pat.ptr;
@@ -28,6 +115,11 @@ bool ga_rules_glob(struct ga_span pat, struct ga_span s)
 	/* the last '*' seen and where its run ends so far: on a mismatch the
 	 * run grows by one character and matching resumes after the '*' */
 	size_t star_p = SIZE_MAX, star_t = 0;
+
+	if (!memchr(pat.ptr, '?', pat.len) && pat.len < GA_CONF_GLOB_MAX &&
+	    memchr(pat.ptr, '*', pat.len)) {
+		return ga_rules_glob_stars(pat, s);
+	}
 
 	while (ti < s.len) {
 		if (pi < pat.len && p[pi] == '*') {

@@ -54,6 +54,12 @@ static const struct glob_row globs[] = {
 	{ "*?", "\xe2\x82\xac", true },                  /* euro sign */
 	{ "?", "\xe2\x82\xac", true },
 	{ "??", "\xe2\x82\xac", false },
+	{ "ab*ba", "aba", false },                       /* prefix, suffix overlap */
+	{ "ab*ba", "abba", true },
+	{ "*aab", "aaab", true },                        /* KMP fallback */
+	{ "a**b", "ab", true },
+	{ "*ab*ab*", "xabxxab", true },
+	{ "*ab*ab*", "xabxxa", false },
 };
 
 static void test_glob(void **state)
@@ -65,6 +71,59 @@ static void test_glob(void **state)
 		if (ga_rules_glob(ga_span_str(g->pat), ga_span_str(g->s)) != g->want) {
 			fail_msg("glob '%s' on '%s': want %s", g->pat, g->s,
 				 g->want ? "match" : "no match");
+		}
+	}
+}
+
+/* A slow, obviously right reference: recursion over '*' and ASCII '?'. */
+static bool ref_glob(const char *p, const char *s)
+{
+	if (!*p) {
+		return !*s;
+	}
+	if (*p == '*') {
+		return ref_glob(p + 1, s) || (*s && ref_glob(p, s + 1));
+	}
+	if (!*s) {
+		return false;
+	}
+	if (*p == '?' || (*p | 0x20) == (*s | 0x20)) {
+		return ref_glob(p + 1, s + 1);
+	}
+	return false;
+}
+
+/* both matchers (linear for '*'-only globs, backtracking with '?')
+ * against the reference on 20000 random short cases */
+static void test_glob_random(void **state)
+{
+	static const char pal[] = "ab*?", sal[] = "abAB";
+	char pat[12], str[16];
+	unsigned int seed = 12345;
+
+	(void)state;
+	for (int n = 0; n < 20000; n++) {
+		size_t pl, sl;
+
+		seed = seed * 1103515245u + 12345u;
+		pl = (seed >> 16) % sizeof(pat);
+		for (size_t i = 0; i < pl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* a '?' in one case in four */
+			pat[i] = pal[(seed >> 16) % (n % 4 ? 3 : 4)];
+		}
+		pat[pl] = '\0';
+		seed = seed * 1103515245u + 12345u;
+		sl = (seed >> 16) % sizeof(str);
+		for (size_t i = 0; i < sl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			str[i] = sal[(seed >> 16) % 4];
+		}
+		str[sl] = '\0';
+		if (ga_rules_glob(ga_span_str(pat), ga_span_str(str)) !=
+		    ref_glob(pat, str)) {
+			fail_msg("glob '%s' on '%s': want %d", pat, str,
+				 ref_glob(pat, str));
 		}
 	}
 }
@@ -676,6 +735,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_glob),
+		cmocka_unit_test(test_glob_random),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_match_table),
 		cmocka_unit_test(test_actions),
