@@ -9,17 +9,12 @@
 static void ga_ctl_rules_pats(struct ga_ctl_out *o, const char *key,
 			      const uint8_t pat[GA_OUT__COUNT])
 {
-	bool first = true;
-
 	ga_ctl_printf(o, "%s:", key);
 	for (int i = 0; i < GA_OUT__COUNT; i++) {
-		if (pat[i] == GA_PAT_OFF) {
-			continue;
+		if (pat[i] != GA_PAT_OFF) {
+			ga_ctl_printf(o, " %s:%s", ga_output_name((enum ga_output)i),
+				      ga_pattern_name((enum ga_pattern)pat[i]));
 		}
-		ga_ctl_printf(o, "%s%s:%s", first ? " " : " ",
-			      ga_output_name((enum ga_output)i),
-			      ga_pattern_name((enum ga_pattern)pat[i]));
-		first = false;
 	}
 	ga_ctl_printf(o, "\n");
 }
