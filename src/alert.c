@@ -1,8 +1,12 @@
 /* alert.c - see alert.h. */
 #include "alert.h"
 
+#include "log.h"
+
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,6 +41,78 @@ static bool ga_alert_alarms(const struct ga_msg *m)
 }
 
 static void ga_alert_clock_cb(struct ga_timer *t);
+static void ga_alert_quiet_cb(struct ga_timer *t);
+
+/* The wall clock can step (NTP at boot on a board without an RTC), and
+ * the loop's timers are monotonic: look at quiet hours and escalations
+ * again at least this often. */
+#define GA_ALERT_WALL_RECHECK_S 600u
+
+/* What @m does: its rule's actions over its class's, the rule looked up
+ * once per stored message (see rule_of in alert.h). */
+static void ga_alert_act(struct ga_alert *al, const struct ga_msg *m,
+			 struct ga_rules_action *a)
+{
+	ptrdiff_t slot = m - al->store->msgs;
+	int rule;
+
+	if (al->rule_conf != al->conf) {
+		memset(al->rule_seq, 0, sizeof(al->rule_seq));
+		al->rule_conf = al->conf;
+	}
+	if (slot >= 0 && slot < GA_STORE_MAX && al->rule_seq[slot] == m->seq &&
+	    m->seq) {
+		rule = al->rule_of[slot];
+	} else {
+		rule = ga_rules_match(al->conf, m);
+		if (slot >= 0 && slot < GA_STORE_MAX) {
+			al->rule_of[slot] = (int8_t)rule;
+			al->rule_seq[slot] = m->seq;
+		}
+	}
+	ga_rules_actions(al->conf, m->cls, rule, a);
+}
+
+/* Whether output @o of an event with @a stays silent now. */
+static bool ga_alert_hushed(const struct ga_alert *al,
+			    const struct ga_rules_action *a, int o)
+{
+	return al->quiet_on && !a->quiet_ignore &&
+	       (al->conf->quiet.outputs & (1u << o));
+}
+
+/* Quiet hours now, and the timer for their next edge. */
+static void ga_alert_quiet_update(struct ga_alert *al)
+{
+	uint32_t next_s = 0;
+
+	al->quiet_on = ga_rules_quiet(al->conf, time(NULL), &next_s);
+	if (!al->conf->quiet.hours.on) {
+		ga_timer_cancel(al->loop, &al->quiet);
+		return;
+	}
+	if (next_s == 0 || next_s > GA_ALERT_WALL_RECHECK_S) {
+		next_s = GA_ALERT_WALL_RECHECK_S;
+	}
+	ga_timer_set(al->loop, &al->quiet, (uint64_t)next_s * 1000u);
+}
+
+static void ga_alert_escalate_cb(struct ga_timer *t)
+{
+	ga_alert_refresh(ga_container_of(t, struct ga_alert, escalate));
+}
+
+static void ga_alert_quiet_cb(struct ga_timer *t)
+{
+	struct ga_alert *al = ga_container_of(t, struct ga_alert, quiet);
+	bool was = al->quiet_on;
+
+	ga_alert_quiet_update(al);
+	if (was != al->quiet_on) {
+		ga_log(LOG_INFO, "quiet hours %s", al->quiet_on ? "begin" : "end");
+		ga_alert_refresh(al); /* latched outputs stop or resume */
+	}
+}
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 		    struct ga_loop *loop, const struct ga_store *store,
@@ -53,6 +129,11 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 	al->show = show;
 	al->arg = arg;
 	al->clock.cb = ga_alert_clock_cb;
+	al->quiet.cb = ga_alert_quiet_cb;
+	al->escalate.cb = ga_alert_escalate_cb;
+	/* alerts overdue at start escalate at once, without a chirp */
+	al->esc_checked_s = (int64_t)time(NULL);
+	ga_alert_quiet_update(al);
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		al->stop[o].t.cb = ga_alert_stop_cb;
 		al->stop[o].al = al;
@@ -76,26 +157,33 @@ static const char *ga_alert_label(const struct ga_msg *m)
 	}
 }
 
-/* What the LCD shows: the newest unacknowledged message with lcd = yes,
- * "n/m" when more wait; else the idle screen. */
+/* What the LCD shows: of the unacknowledged messages with lcd = yes,
+ * the one with the highest rule priority, the newest among equals; "n/m"
+ * when more wait; else the idle screen. */
 static void ga_alert_display(struct ga_alert *al)
 {
 	const struct ga_msg *show = NULL;
-	unsigned int waiting = 0;
+	unsigned int waiting = 0, best = 0;
 	struct ga_span lines[4];
 	char tag[16] = "";
 
 	for (unsigned int i = 0;; i++) {
 		const struct ga_msg *m = ga_store_nth(al->store, i);
+		struct ga_rules_action act;
 
 		if (!m) {
 			break;
 		}
-		if (m->acked || !al->conf->alert[m->cls].lcd) {
+		if (m->acked) {
 			continue;
 		}
-		if (!show) {
+		ga_alert_act(al, m, &act);
+		if (!act.lcd) {
+			continue;
+		}
+		if (!show || act.priority > best) {
 			show = m;
+			best = act.priority;
 		}
 		waiting++;
 	}
@@ -153,15 +241,56 @@ static void ga_alert_clock_cb(struct ga_timer *t)
 	ga_alert_display(ga_container_of(t, struct ga_alert, clock));
 }
 
+bool ga_alert_admit(struct ga_alert *al, const struct ga_msg *m, bool replay)
+{
+	int rule = ga_rules_match(al->conf, m);
+
+	al->admit_seq = m->seq;
+	al->admit_rule = rule;
+	if (!replay) {
+		if (rule >= 0) {
+			al->rule_matches[rule]++;
+		} else {
+			al->default_matches++;
+		}
+	}
+	return rule < 0 || !al->conf->rule[rule].ignore;
+}
+
+void ga_alert_reconf(struct ga_alert *al, const struct ga_conf *conf)
+{
+	if (conf->nrules != al->conf->nrules ||
+	    memcmp(conf->rule, al->conf->rule,
+		   conf->nrules * sizeof(conf->rule[0]))) {
+		memset(al->rule_matches, 0, sizeof(al->rule_matches));
+		al->default_matches = 0;
+	}
+	al->conf = conf;
+	al->rule_conf = NULL; /* the two config structs alternate: match again */
+	ga_alert_quiet_update(al);
+	ga_alert_refresh(al); /* priorities and outputs may have changed */
+}
+
 void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 {
-	const struct ga_conf_alert *cfg = &al->conf->alert[m->cls];
+	struct ga_rules_action act, *cfg = &act;
+	ptrdiff_t slot = m - al->store->msgs;
 
+	if (slot >= 0 && slot < GA_STORE_MAX) {
+		/* matched at admission, unless an edit changed an older
+		 * message's text (then seq is the older one's): match again */
+		bool same = m->seq && m->seq == al->admit_seq &&
+			    al->rule_conf == al->conf;
+
+		al->rule_of[slot] = (int8_t)al->admit_rule;
+		al->rule_seq[slot] = same ? m->seq : 0;
+	}
+	ga_alert_act(al, m, &act);
 	if (!m->acked && ga_alert_alarms(m)) {
 		for (int o = 0; o < GA_OUT__COUNT; o++) {
 			enum ga_pattern p = (enum ga_pattern)cfg->pattern[o];
 
-			if (p == GA_PAT_OFF) {
+			if (p == GA_PAT_OFF || ga_alert_hushed(al, cfg, o)) {
 				continue;
 			}
 			/* after a power cut, latched alarms show again; a
@@ -175,6 +304,18 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 					     GA_ALERT_UNLATCHED_MS);
 			}
 		}
+		if (cfg->escalate_after_s) {
+			uint32_t left;
+			uint64_t at;
+
+			/* the escalation timer: this alert's, if it is sooner */
+			(void)ga_rules_escalated(cfg, m->time, time(NULL), &left);
+			at = ga_loop_now_ms(al->loop) + (uint64_t)left * 1000u;
+			if (left && (!al->escalate.armed ||
+				     at < al->escalate.deadline_ms)) {
+				ga_timer_set_at(al->loop, &al->escalate, at);
+			}
+		}
 	}
 	if (!replay) {
 		ga_alert_display(al);
@@ -184,25 +325,60 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 void ga_alert_refresh(struct ga_alert *al)
 {
 	enum ga_pattern want[GA_OUT__COUNT] = { GA_PAT_OFF };
+	int64_t now = (int64_t)time(NULL);
+	uint32_t next_esc = 0;
 
+	al->escalated = 0;
 	for (unsigned int i = 0;; i++) {
 		const struct ga_msg *m = ga_store_nth(al->store, i);
-		const struct ga_conf_alert *cfg;
+		struct ga_rules_action act, *cfg = &act;
+		uint32_t left;
+		bool esc, fresh;
 
 		if (!m) {
 			break;
 		}
-		cfg = &al->conf->alert[m->cls];
-		if (m->acked || !cfg->latch || !ga_alert_alarms(m)) {
+		if (m->acked || !ga_alert_alarms(m)) {
+			continue;
+		}
+		ga_alert_act(al, m, &act);
+		esc = ga_rules_escalated(cfg, m->time, (time_t)now, &left);
+		if (left && (!next_esc || left < next_esc)) {
+			next_esc = left;
+		}
+		/* escalated since the last look: one-shot patterns run once */
+		fresh = esc && m->time + (int64_t)cfg->escalate_after_s >
+			       al->esc_checked_s;
+		al->escalated += esc;
+		if (!cfg->latch && !esc) {
 			continue;
 		}
 		for (int o = 0; o < GA_OUT__COUNT; o++) {
-			enum ga_pattern p = (enum ga_pattern)cfg->pattern[o];
+			enum ga_pattern p = cfg->latch ? (enum ga_pattern)cfg->pattern[o]
+						       : GA_PAT_OFF;
 
+			if (esc && cfg->escalate_pattern[o] != GA_PAT_OFF) {
+				p = (enum ga_pattern)cfg->escalate_pattern[o];
+			}
+			if (ga_alert_hushed(al, cfg, o)) {
+				continue;
+			}
+			if (fresh && ga_pattern_is_oneshot(p)) {
+				ga_alarm_start(al->alarm, (enum ga_output)o, p);
+			}
 			if (!ga_pattern_is_oneshot(p) && p > want[o]) {
 				want[o] = p; /* enum order: off on blink fast .. alarm */
 			}
 		}
+	}
+	al->esc_checked_s = now;
+	if (next_esc) {
+		if (next_esc > GA_ALERT_WALL_RECHECK_S) {
+			next_esc = GA_ALERT_WALL_RECHECK_S;
+		}
+		ga_timer_set(al->loop, &al->escalate, (uint64_t)next_esc * 1000u);
+	} else {
+		ga_timer_cancel(al->loop, &al->escalate);
 	}
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		enum ga_pattern cur = ga_alarm_pattern(al->alarm, (enum ga_output)o);
@@ -250,6 +426,8 @@ int ga_alert_test(struct ga_alert *al, struct ga_span name)
 void ga_alert_close(struct ga_alert *al)
 {
 	ga_timer_cancel(al->loop, &al->clock);
+	ga_timer_cancel(al->loop, &al->quiet);
+	ga_timer_cancel(al->loop, &al->escalate);
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		ga_timer_cancel(al->loop, &al->stop[o].t);
 	}

@@ -13,6 +13,7 @@
 #include "alarm.h"
 #include "config.h"
 #include "loop.h"
+#include "rules.h"
 #include "store.h"
 
 /* One LCD line of text before folding: a 40-column row, with room for
@@ -39,6 +40,22 @@ struct ga_alert {
 	struct ga_alert_stop stop[GA_OUT__COUNT];
 	char line[4][GA_ALERT_LINE_MAX];
 	uint32_t shown_seq;
+	/* [rule.NAME] matched by each kept message, per store slot: the
+	 * matcher runs once per event, not per redraw. Valid while
+	 * rule_seq[slot] is the slot's seq and the config is rule_conf. */
+	int8_t rule_of[GA_STORE_MAX];
+	uint32_t rule_seq[GA_STORE_MAX];
+	const struct ga_conf *rule_conf;
+	/* events per rule since start (or since the rules last changed) */
+	unsigned long rule_matches[GA_CONF_RULES_MAX];
+	unsigned long default_matches;
+	uint32_t admit_seq; /* the last message admitted and its rule: */
+	int admit_rule;     /* ga_alert_event reuses it (one match per event) */
+	struct ga_timer quiet; /* fires at the next [quiet] hours edge */
+	bool quiet_on;
+	struct ga_timer escalate; /* fires when the next alert escalates */
+	int64_t esc_checked_s;    /* wall time escalations were last run */
+	unsigned int escalated;   /* unacknowledged alerts escalated now */
 };
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
@@ -50,6 +67,13 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 /* A durable event (after the journal's fsync). @replay: from the journal
  * at start: latched alarms resume, one-shot beeps do not repeat. */
 void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay);
+/* Before a durable event is kept: match it against the rules and count
+ * the match (live events only, not @replay). False when its rule says
+ * ignore = yes: it stays in the journal but is not kept or shown. */
+bool ga_alert_admit(struct ga_alert *al, const struct ga_msg *m, bool replay);
+/* A reload: use @conf. Match counters restart only when the rules
+ * changed (a rule's index may then name another rule). */
+void ga_alert_reconf(struct ga_alert *al, const struct ga_conf *conf);
 /* After acknowledgements: stop what nothing unacknowledged wants. */
 void ga_alert_refresh(struct ga_alert *al);
 /* `test alarm NAME`: an output name runs fast for 3 s, a class name runs

@@ -16,6 +16,8 @@
 
 #include "alarm.h"
 #include "alert.h"
+#include "ctl_rules.h"
+#include "rules.h"
 #include "config.h"
 #include "confedit.h"
 #include "ctl.h"
@@ -104,8 +106,12 @@ static void ga_daemon_print_err(void *arg, const char *line)
 static void ga_daemon_apply_event(void *arg, const struct ga_msg *m, bool replay)
 {
 	struct ga_daemon *d = arg;
-	const struct ga_msg *kept = ga_store_add(&d->store, m, m->edit);
+	const struct ga_msg *kept;
 
+	if (!ga_alert_admit(&d->alert, m, replay)) {
+		return; /* a rule's ignore = yes: journaled and counted only */
+	}
+	kept = ga_store_add(&d->store, m, m->edit);
 	if (kept) {
 		ga_alert_event(&d->alert, kept, replay);
 	} else if (!replay && m->cls == GA_CLASS_CHAT_DELETED) {
@@ -176,6 +182,22 @@ static void ga_daemon_sink_begin(void *arg)
 	d->batch_appended = 0;
 }
 
+/* A [rule.NAME] with ignore = yes matches @m. */
+static bool ga_daemon_ignored(const struct ga_daemon *d, const struct ga_msg *m)
+{
+	bool any = false;
+	int rule;
+
+	for (unsigned int i = 0; i < d->conf->nrules; i++) {
+		any |= d->conf->rule[i].ignore;
+	}
+	if (!any) {
+		return false; /* the usual case: no need to match twice */
+	}
+	rule = ga_rules_match(d->conf, m);
+	return rule >= 0 && d->conf->rule[rule].ignore;
+}
+
 /* One parsed event: dedupe, then append to the journal (not yet durable:
  * the server's commit hook fsyncs before answering). */
 static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
@@ -195,6 +217,14 @@ static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
 	err = ga_journal_append(&d->journal, &d->scratch);
 	if (err) {
 		return err;
+	}
+	if (ga_daemon_ignored(d, &d->scratch)) {
+		/* acknowledged in the same batch: never unacknowledged, so a
+		 * flood of ignored SMS cannot hold the journal full */
+		err = ga_journal_ack(&d->journal, d->scratch.seq, false);
+		if (err) {
+			return err;
+		}
 	}
 	d->batch_appended++;
 	return ev->cls == GA_CLASS_IGNORED ? GA_SINK_IGNORED : GA_SINK_ACCEPTED;
@@ -346,6 +376,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			      ga_pattern_name(ga_alarm_pattern(&d->alarm,
 							       (enum ga_output)k)));
 	}
+	ga_ctl_rules_status(&d->alert, o);
 	ga_ctl_printf(o, "watchdog: %s\n",
 		      ga_watchdog_describe(&d->wd, listen, sizeof(listen)));
 	ga_ctl_printf(o, "pull.state: %s\n", ga_pull_state(&d->pull));
@@ -462,6 +493,13 @@ static int ga_cmd_test_alarm(void *arg, struct ga_span args, struct ga_ctl_out *
 	}
 	ga_ctl_printf(o, "running %.*s\n", (int)args.len, args.ptr);
 	return 0;
+}
+
+static int ga_cmd_test_rule(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	return ga_ctl_rules_test(&d->alert, args, o);
 }
 
 static int ga_cmd_sim_press(void *arg, struct ga_span args, struct ga_ctl_out *o)
@@ -735,6 +773,8 @@ static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "test lcd", "test lcd", "draw a test pattern on the LCD", ga_cmd_test_lcd },
 	{ "test alarm", "test alarm NAME", "run an output (sms_led, buzzer...) or "
 	  "a class's reaction (sms, sms_failed, chat...)", ga_cmd_test_alarm },
+	{ "test rule", "test rule CLASS FROM [TEXT]", "which [rule.NAME] a "
+	  "made-up event matches and what it would do", ga_cmd_test_rule },
 	{ "inject", "inject CLASS [TEXT]", "feed a synthetic sms|sms_failed|chat "
 	  "event through the network path", ga_cmd_inject },
 	{ "sim press", "sim press BUTTON", "press a simulated input (ack_button; "
@@ -786,6 +826,14 @@ static int ga_cmd_help(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			value[0] = '\0';
 		}
 		ga_ctl_printf(o, "%s: %s\n  default: %s\n  running: %s\n", name,
+			      help, def[0] ? def : "(empty)", value);
+		found = true;
+	}
+	if (!found && ga_conf_rule_key_info(want, &help, &def)) {
+		if (ga_conf_get(d->conf, want, value, sizeof(value))) {
+			snprintf(value, sizeof(value), "(no such rule)");
+		}
+		ga_ctl_printf(o, "%s: %s\n  default: %s\n  running: %s\n", want,
 			      help, def[0] ? def : "(empty)", value);
 		found = true;
 	}
@@ -852,9 +900,9 @@ static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	 * opened at start; they change with a restart. */
 	d->conf = next;
 	d->webhook.conf = next;
-	d->alert.conf = next;
 	d->lcd.conf = next;
 	d->gpio.conf = next;
+	ga_alert_reconf(&d->alert, next);
 	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
 	if (ga_pull_reconf(&d->pull, next)) {
