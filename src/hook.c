@@ -162,7 +162,14 @@ static bool ga_hook_wants(const struct ga_hook_slot *s, const struct ga_conf *c,
 	return rule >= 0 && strcmp(c->rule[rule].hook, s->conf.name) == 0;
 }
 
-/* Every event up to the lowest one still held is done: journal it. */
+/* Every event up to the lowest one still held is done: journal it. After
+ * a completed run the record is synced at once (one fdatasync, as an
+ * ack), so a restart does not run it again. Progress over events the hook
+ * does not take is only appended, every GA_HOOK_SKIP_RECORD events, and
+ * becomes durable with the next sync: losing it costs a rescan, never a
+ * run, and it keeps compaction from holding on to events no hook wants. */
+#define GA_HOOK_SKIP_RECORD 32
+
 static void ga_hook_watermark(struct ga_hook_slot *s)
 {
 	uint32_t done = s->scanned;
@@ -173,13 +180,15 @@ static void ga_hook_watermark(struct ga_hook_slot *s)
 			done = s->run[i].msg.seq - 1;
 		}
 	}
-	if (done <= s->wm->done) {
+	if (done <= s->wm->done ||
+	    (!s->completed && done - s->wm->done < GA_HOOK_SKIP_RECORD)) {
 		return;
 	}
 	err = ga_journal_hook_done(s->hs->j, s->wm, done);
-	if (!err) {
+	if (!err && s->completed) {
 		err = ga_journal_sync(s->hs->j);
 	}
+	s->completed = false;
 	if (err) {
 		/* the events run again after a restart: at least once */
 		ga_log(LOG_ERR, "hook %s: cannot journal progress: %s",
@@ -327,6 +336,7 @@ static void ga_hook_done(struct ga_hook_run *r, int status)
 	r->running = false;
 	if (ok) {
 		s->ok++;
+		s->completed = true;
 		s->failing = false;
 		r->busy = false;
 		ga_timer_set(hs->loop, &s->kick, 0); /* next: from the loop */
@@ -359,6 +369,7 @@ static void ga_hook_done(struct ga_hook_run *r, int status)
 	       s->conf.name, r->msg.seq, why, r->attempt + 1,
 	       s->conf.retry + 1, r->errline);
 	s->failed++;
+	s->completed = true;
 	s->failing = true;
 	r->busy = false;
 	ga_timer_set(hs->loop, &s->kick, 0);
@@ -636,16 +647,14 @@ void ga_hook_note(struct ga_hooks *hs, const struct ga_msg *m)
 		return;
 	}
 	rule = ga_rules_match(hs->conf, m);
-	if (rule < 0 || !hs->conf->rule[rule].hook[0]) {
-		return;
-	}
 	for (unsigned int i = 0; i < hs->n; i++) {
 		struct ga_hook_slot *s = &hs->slot[i];
 
-		if (strcmp(hs->conf->rule[rule].hook, s->conf.name) == 0) {
+		if (rule >= 0 && strcmp(hs->conf->rule[rule].hook, s->conf.name) == 0) {
 			s->queued++;
-			ga_timer_set(hs->loop, &s->kick, 0);
 		}
+		/* every hook: the others move their watermark past it */
+		ga_timer_set(hs->loop, &s->kick, 0);
 	}
 }
 

@@ -97,6 +97,7 @@ struct ga_hook_slot {
 	uint32_t scanned;   /* highest seq the cursor has looked at */
 	struct ga_timer kick;
 	bool failing;       /* the last event gave up */
+	bool completed;     /* a run ended since the last watermark record */
 	unsigned long ok, failed, queued;
 	struct ga_hook_run run[GA_CONF_HOOK_RUN_MAX];
 };
