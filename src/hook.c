@@ -466,6 +466,8 @@ static void ga_hook_start(struct ga_hook_run *r)
 		posix_spawnattr_t at;
 		sigset_t none, def;
 
+		/* glibc keeps file actions in a small heap array (freed by
+		 * _destroy below): libc's, per run, not ours to reserve */
 		posix_spawn_file_actions_init(&fa);
 		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
