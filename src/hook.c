@@ -569,6 +569,11 @@ static int ga_hook_user(struct ga_hook_slot *s, bool root)
 {
 	struct passwd *pw;
 
+	if (s->conf.user[0] && !root && geteuid() != 0 &&
+	    !s->hs->conf->system.user[0]) {
+		ga_log(LOG_WARNING, "hook %s: user = %s ignored: gridalertd is "
+		       "not running as root", s->conf.name, s->conf.user);
+	}
 	if (!s->conf.user[0] || !root) {
 		return 0; /* the daemon's own user ([system] user checked it) */
 	}
