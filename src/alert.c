@@ -41,8 +41,8 @@ static void ga_alert_clock_cb(struct ga_timer *t);
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 		    struct ga_loop *loop, const struct ga_store *store,
 		    struct ga_alarm *alarm,
-		    void (*show)(void *arg, const struct ga_span *lines,
-				 unsigned int n),
+		    void (*show)(void *arg, struct ga_span head,
+				 struct ga_span body),
 		    void *arg)
 {
 	memset(al, 0, sizeof(*al));
@@ -82,7 +82,6 @@ static void ga_alert_display(struct ga_alert *al)
 {
 	const struct ga_msg *show = NULL;
 	unsigned int waiting = 0;
-	struct ga_span lines[4];
 	char tag[16] = "";
 
 	for (unsigned int i = 0;; i++) {
@@ -141,11 +140,7 @@ static void ga_alert_display(struct ga_alert *al)
 		ga_timer_set(al->loop, &al->clock,
 			     (uint64_t)(60 - tm.tm_sec) * 1000u);
 	}
-	al->line[2][0] = al->line[3][0] = '\0';
-	for (int r = 0; r < 4; r++) {
-		lines[r] = ga_span_str(al->line[r]);
-	}
-	al->show(al->arg, lines, 4);
+	al->show(al->arg, ga_span_str(al->line[0]), ga_span_str(al->line[1]));
 }
 
 static void ga_alert_clock_cb(struct ga_timer *t)

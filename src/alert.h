@@ -14,8 +14,8 @@
 #include "loop.h"
 #include "store.h"
 
-/* One LCD line of text before folding: a 40-column row, with room for
- * UTF-8 and a marquee of the message. */
+/* The header or the body before folding: a 40-column row with room for
+ * UTF-8, and the message the display wraps and scrolls. */
 #define GA_ALERT_LINE_MAX 512
 
 struct ga_alert;
@@ -32,19 +32,20 @@ struct ga_alert {
 	struct ga_loop *loop;
 	const struct ga_store *store;
 	struct ga_alarm *alarm;
-	void (*show)(void *arg, const struct ga_span *lines, unsigned int n);
+	/* the header row and the body the display wraps below it */
+	void (*show)(void *arg, struct ga_span head, struct ga_span body);
 	void *arg;
 	struct ga_timer clock; /* idle screen minute tick */
 	struct ga_alert_stop stop[GA_OUT__COUNT];
-	char line[4][GA_ALERT_LINE_MAX];
+	char line[2][GA_ALERT_LINE_MAX]; /* header, body */
 	uint32_t shown_seq;
 };
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 		    struct ga_loop *loop, const struct ga_store *store,
 		    struct ga_alarm *alarm,
-		    void (*show)(void *arg, const struct ga_span *lines,
-				 unsigned int n),
+		    void (*show)(void *arg, struct ga_span head,
+				 struct ga_span body),
 		    void *arg);
 /* A durable event (after the journal's fsync). @replay: from the journal
  * at start: latched alarms resume, one-shot beeps do not repeat. */

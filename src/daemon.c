@@ -136,9 +136,9 @@ static void ga_daemon_apply_ack(void *arg, uint32_t seq, bool all, bool replay)
 	}
 }
 
-static void ga_daemon_show(void *arg, const struct ga_span *lines, unsigned int n)
+static void ga_daemon_show(void *arg, struct ga_span head, struct ga_span body)
 {
-	ga_lcd_show(arg, lines, n);
+	ga_lcd_show_text(arg, head, body);
 }
 
 static void ga_daemon_gpio_set(void *arg, enum ga_output o, bool on)

@@ -92,12 +92,11 @@ static struct ga_conf conf;
 static struct ga_store store;
 static char shown[2][128];
 
-static void show(void *arg, const struct ga_span *l, unsigned int n)
+static void show(void *arg, struct ga_span head, struct ga_span body)
 {
 	(void)arg;
-	for (unsigned int i = 0; i < 2 && i < n; i++) {
-		ga_span_copy(l[i], shown[i], sizeof(shown[i]));
-	}
+	ga_span_copy(head, shown[0], sizeof(shown[0]));
+	ga_span_copy(body, shown[1], sizeof(shown[1]));
 }
 
 static const struct ga_msg *add(enum ga_class cls, const char *who,
