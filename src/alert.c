@@ -101,7 +101,14 @@ static void ga_alert_display(struct ga_alert *al)
 	if (waiting > 1) {
 		snprintf(tag, sizeof(tag), " 1/%u", waiting);
 	}
-	if (show) {
+	if (al->journal_full) {
+		/* the one thing the room must know: alerts are being refused */
+		snprintf(al->line[0], sizeof(al->line[0]), "JOURNAL FULL");
+		snprintf(al->line[1], sizeof(al->line[1]),
+			 "New alerts refused. Acknowledge to free space.");
+		al->shown_seq = 0;
+		ga_timer_cancel(al->loop, &al->clock);
+	} else if (show) {
 		const char *who = show->cls == GA_CLASS_SMS_FAILED ? show->to
 				  : show->sender[0] ? show->sender : show->from;
 
@@ -202,6 +209,17 @@ void ga_alert_refresh(struct ga_alert *al)
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		enum ga_pattern cur = ga_alarm_pattern(al->alarm, (enum ga_output)o);
 
+		if (o == GA_OUT_FAIL_LED && al->journal_full) {
+			/* fast flicker means "refusing events", whatever a
+			 * failed SMS would show there: it wins */
+			if (cur != GA_PAT_FAST) {
+				ga_alarm_stop(al->alarm, (enum ga_output)o);
+				ga_alarm_start(al->alarm, (enum ga_output)o,
+					       GA_PAT_FAST);
+			}
+			continue;
+		}
+
 		if (want[o] == GA_PAT_OFF) {
 			if (cur != GA_PAT_OFF && !ga_pattern_is_oneshot(cur) &&
 			    !al->stop[o].t.armed) {
@@ -212,6 +230,18 @@ void ga_alert_refresh(struct ga_alert *al)
 		}
 	}
 	ga_alert_display(al);
+}
+
+void ga_alert_journal_full(struct ga_alert *al, bool full)
+{
+	if (full == al->journal_full) {
+		return;
+	}
+	al->journal_full = full;
+	if (full) {
+		ga_alarm_start(al->alarm, GA_OUT_BUZZER, GA_PAT_BEEP);
+	}
+	ga_alert_refresh(al); /* fail_led fast while full; the screen */
 }
 
 int ga_alert_test(struct ga_alert *al, struct ga_span name)

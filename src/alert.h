@@ -39,6 +39,7 @@ struct ga_alert {
 	struct ga_alert_stop stop[GA_OUT__COUNT];
 	char line[2][GA_ALERT_LINE_MAX]; /* header, body */
 	uint32_t shown_seq;
+	bool journal_full; /* refusing events: says so on the LCD and alarms */
 };
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
@@ -52,6 +53,10 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay);
 /* After acknowledgements: stop what nothing unacknowledged wants. */
 void ga_alert_refresh(struct ga_alert *al);
+/* The journal is full of unacknowledged events (new ones get 503) or
+ * no longer is. Full: the LCD says JOURNAL FULL, fail_led runs fast and
+ * the buzzer beeps once; until acknowledgements free room. */
+void ga_alert_journal_full(struct ga_alert *al, bool full);
 /* `test alarm NAME`: an output name runs fast for 3 s, a class name runs
  * that class's reaction once. 0 or -ENOENT. */
 int ga_alert_test(struct ga_alert *al, struct ga_span name);

@@ -639,6 +639,8 @@ static int ga_journal_replay(struct ga_journal *j, uint64_t end)
 	return 0;
 }
 
+static int ga_journal_compact(struct ga_journal *j);
+
 /* ---- open / close --------------------------------------------------------------- */
 
 void ga_journal_init(struct ga_journal *j)
@@ -764,6 +766,12 @@ int ga_journal_open(struct ga_journal *j, const struct ga_conf *conf,
 	j->synced_seq = j->next_seq;
 	j->key_head_synced = j->key_head;
 	j->records_synced = (unsigned int)j->stats.records;
+	/* Over the limit at start (it was full when the daemon stopped):
+	 * compact now, which finds out whether it still is. Without this a
+	 * restart would show "ok" and take events until the next sync. */
+	if (j->synced_off > j->max_bytes) {
+		(void)ga_journal_compact(j);
+	}
 	return 0;
 }
 
@@ -866,8 +874,6 @@ bool ga_journal_pending(const struct ga_journal *j)
 {
 	return j->wlen > 0 || j->written_off > j->synced_off;
 }
-
-static int ga_journal_compact(struct ga_journal *j);
 
 /* Hand intact records in @b to the store/alerts; returns the bytes of the
  * whole records used (a record cut by the end of @b waits for the next
@@ -1088,5 +1094,129 @@ static int ga_journal_compact(struct ga_journal *j)
 		       "exceed max_bytes; new events get 503 until some are "
 		       "acknowledged", j->path, (unsigned long long)out);
 	}
+	return 0;
+}
+
+/* ---- reading back ---------------------------------------------------------------- */
+
+bool ga_journal_acked(const struct ga_journal *j, uint32_t seq)
+{
+	return ga_journal_is_acked(j, seq);
+}
+
+int ga_journal_event_head(const unsigned char *p, size_t len,
+			  struct ga_journal_head *h)
+{
+	if (len < 22) {
+		return -EINVAL;
+	}
+	h->seq = ga_get32(p);
+	h->cls = p[4];
+	h->edit = (p[5] & 4) != 0;
+	h->time = (int64_t)ga_get64(p + 6);
+	return 0;
+}
+
+/* Does an intact record start at @b (of @avail bytes, all in the chunk)?
+ * Returns its size, 0 when @avail ends inside it, -EINVAL when not. */
+static ssize_t ga_journal_rec_at(const unsigned char *b, size_t avail)
+{
+	uint32_t len, crc;
+
+	if (avail < GA_JOURNAL_REC_HDR) {
+		return 0;
+	}
+	if (ga_get32(b) != GA_JOURNAL_REC_MAGIC) {
+		return -EINVAL;
+	}
+	len = ga_get32(b + 8);
+	if (len > GA_JOURNAL_REC_MAX - GA_JOURNAL_REC_HDR) {
+		return -EINVAL;
+	}
+	if (avail - GA_JOURNAL_REC_HDR < len) {
+		return 0;
+	}
+	crc = ga_crc32c(0, b + 4, 8);
+	crc = ga_crc32c(crc, b + GA_JOURNAL_REC_HDR, len);
+	if (crc != ga_get32(b + 12)) {
+		return -EINVAL;
+	}
+	return (ssize_t)(GA_JOURNAL_REC_HDR + len);
+}
+
+int ga_journal_walk(struct ga_journal *j, unsigned char *buf, size_t size,
+		    int (*fn)(void *arg, const struct ga_journal_rec *r),
+		    void *arg)
+{
+	uint64_t off = GA_JOURNAL_HDR, end = j->synced_off;
+
+	if (size < GA_JOURNAL_REC_MAX) {
+		return -EINVAL;
+	}
+	while (off < end) {
+		size_t want = end - off < size ? (size_t)(end - off) : size;
+		ssize_t n = pread(j->fd, buf, want, (off_t)off);
+		size_t pos = 0;
+
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return -errno;
+		}
+		if (n == 0) {
+			break;
+		}
+		while (pos < (size_t)n) {
+			/* CRC-checked, so damage replay skipped (it stays in
+			 * the file) is skipped here the same way */
+			ssize_t r = ga_journal_rec_at(buf + pos, (size_t)n - pos);
+			struct ga_journal_rec rec;
+			int rc;
+
+			if (r == 0 && pos > 0) {
+				break; /* the rest comes with the next chunk */
+			}
+			/* r == 0 at a chunk's start: it holds REC_MAX, so this
+			 * claims more than any record: damage, like r < 0 */
+			if (r <= 0) {
+				pos++;
+				continue;
+			}
+			rec.type = ga_get16(buf + pos + 4);
+			rec.off = off + pos;
+			rec.p = buf + pos + GA_JOURNAL_REC_HDR;
+			rec.len = (size_t)r - GA_JOURNAL_REC_HDR;
+			if (rec.type >= GA_JOURNAL_EVENT &&
+			    rec.type <= GA_JOURNAL_ACK_ALL) {
+				rc = fn(arg, &rec);
+				if (rc) {
+					return rc;
+				}
+			}
+			pos += (size_t)r;
+		}
+		off += pos;
+	}
+	return 0;
+}
+
+int ga_journal_read_event(struct ga_journal *j, uint64_t off, struct ga_msg *m)
+{
+	unsigned int type;
+	size_t plen;
+	ssize_t n = ga_journal_read_rec(j, j->fd, off, j->synced_off, &type,
+					&plen);
+	int err;
+
+	if (n <= 0 || type != GA_REC_EVENT) {
+		return -EINVAL;
+	}
+	err = ga_journal_decode((unsigned char *)j->rec + GA_JOURNAL_REC_HDR,
+				plen, m);
+	if (err) {
+		return err;
+	}
+	m->acked = ga_journal_is_acked(j, m->seq);
 	return 0;
 }
