@@ -168,9 +168,13 @@ static int ga_daemon_ack(struct ga_daemon *d, uint32_t seq, bool all)
 static void ga_daemon_press(void *arg)
 {
 	struct ga_daemon *d = arg;
+	unsigned long n = 0;
 	int err;
 
-	if (!ga_store_unacked(&d->store)) {
+	/* the journal's count: older messages than memory holds (a full
+	 * journal) are acknowledged by the button too */
+	if (!ga_store_unacked(&d->store) &&
+	    (ga_history_unacked(&d->history, &n) || n == 0)) {
 		return;
 	}
 	err = ga_daemon_ack(d, d->journal.next_seq - 1, true);

@@ -266,19 +266,24 @@ int ga_history_parse_time(struct ga_span s, int64_t now, int64_t *t)
 	int y, mo, d, hh = 0, mm = 0, ss = 0, oh = 0, om = 0, sign = 0;
 	size_t i;
 
-	if (len >= 2 && p[0] >= '0' && p[0] <= '9' &&
-	    strchr("smhdw", p[len - 1]) && len <= 11) {
-		/* relative: 30m, 2h, 3d, 1w */
-		static const int64_t unit_s[] = { 1, 60, 3600, 86400, 604800 };
-		int64_t v = 0;
+	for (i = 0; i < len && i < 11 && p[i] >= '0' && p[i] <= '9'; i++) {
+	}
+	if (i >= 1 && i <= 10 && i + 1 == len) {
+		/* relative: 30m, 2h, 3d, 1w; at most 10 digits, so no overflow */
+		int64_t v = 0, unit;
 
+		switch (p[len - 1]) {
+		case 's': unit = 1; break;
+		case 'm': unit = 60; break;
+		case 'h': unit = 3600; break;
+		case 'd': unit = 86400; break;
+		case 'w': unit = 604800; break;
+		default: return -EINVAL;
+		}
 		for (i = 0; i + 1 < len; i++) {
-			if (p[i] < '0' || p[i] > '9') {
-				return -EINVAL;
-			}
 			v = v * 10 + (p[i] - '0');
 		}
-		*t = now - v * unit_s[strchr("smhdw", p[len - 1]) - "smhdw"];
+		*t = now - v * unit;
 		return 0;
 	}
 	/* YYYY-MM-DD */

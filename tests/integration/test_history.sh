@@ -68,6 +68,24 @@ check "status: the true unacknowledged count" 499 "$(ga_status unacked)"
 check "ack all: reports all it acknowledged" "acknowledged 499" "$(ga_ctl ack all)"
 check "status: none left" 0 "$(ga_status unacked)"
 
+# long texts: 80 of ~900 bytes pass the 64 KiB reply; it stops with how
+# to get the rest, and following that hint lists the others, each once
+long=$(printf 'x%.0s' $(seq 1 900))
+for i in $(seq 1 80); do echo "inject sms long $i $long"; done >"$GA_TMP/script"
+ga_ctl <"$GA_TMP/script" >/dev/null 2>&1
+out=$(ga_ctl messages 80)
+hint=$(printf '%s\n' "$out" | tail -n 1)
+check_match "a reply past 64 KiB ends with how to get the rest" \
+	'^\([0-9]+ shown; more: messages [0-9]+ --before [0-9]+\)$' "$hint"
+next=$(printf '%s\n' "$hint" | sed 's/^.*more: \(.*\))$/\1/')
+out2=$(ga_ctl $next)
+check "both pages together: 80 messages, each once" 80 \
+	"$( (printf '%s\n' "$out" | sed '$d'; printf '%s\n' "$out2") |
+	   awk '{print $1}' | sort -u | wc -l)"
+check "the second page continues the first" \
+	"$(( $(printf '%s\n' "$out" | sed '$d' | tail -n 1 | awk '{print $1}') - 1 ))" \
+	"$(printf '%s\n' "$out2" | head -n 1 | awk '{print $1}')"
+
 ga_stop
 check "clean stop" 0 "$GA_RC"
 ga_done

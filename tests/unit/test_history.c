@@ -326,6 +326,13 @@ static void test_parse_time(void **state)
 		assert_int_equal(ga_history_parse_time(ga_span_str(bad[i]), 0, &t),
 				 -EINVAL);
 	}
+	/* a NUL where the unit goes (found by fuzz_ctl), 11 digits */
+	assert_int_equal(ga_history_parse_time(ga_span_make("8888\0", 5), 0, &t),
+			 -EINVAL);
+	assert_int_equal(ga_history_parse_time(GA_SPAN_LIT("12345678901h"), 0, &t),
+			 -EINVAL);
+	assert_int_equal(ga_history_parse_time(GA_SPAN_LIT("2026-12-03Z"), 0, &t), 0);
+	assert_int_equal(t, 1796281200 - 7 * 3600);
 }
 
 int main(void)
