@@ -440,55 +440,16 @@ static int ga_daemon_list_cb(void *arg, const struct ga_msg *m)
 static int ga_cmd_messages(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
 	struct ga_daemon *d = arg;
-	struct ga_history_query q = { .n = 0 };
+	struct ga_history_query q;
 	struct ga_daemon_list l = { .o = o };
+	const char *why;
 	unsigned long total;
 	int err;
 
-	while (args.len) {
-		const char *sp = memchr(args.ptr, ' ', args.len);
-		struct ga_span w = ga_span_make(args.ptr, sp ? (size_t)(sp - args.ptr)
-							  : args.len);
-		struct ga_span v = GA_SPAN_NULL;
-		uint64_t u;
-
-		args = ga_span_trim(ga_span_make(args.ptr + w.len, args.len - w.len));
-		if (ga_span_eq(w, GA_SPAN_LIT("--since")) ||
-		    ga_span_eq(w, GA_SPAN_LIT("--before"))) {
-			sp = memchr(args.ptr, ' ', args.len);
-			v = ga_span_make(args.ptr, sp ? (size_t)(sp - args.ptr)
-						      : args.len);
-			args = ga_span_trim(ga_span_make(args.ptr + v.len,
-							 args.len - v.len));
-		}
-		if (ga_span_eq(w, GA_SPAN_LIT("--since"))) {
-			if (!v.len || ga_history_parse_time(v, (int64_t)time(NULL),
-							    &q.since)) {
-				ga_ctl_printf(o, "bad TIME '%.*s': ISO 8601 "
-					      "(2026-12-03T07:00, Z or +01:00) "
-					      "or relative (30m, 2h, 3d)\n",
-					      (int)(v.len > 40 ? 40 : v.len),
-					      v.ptr);
-				return -EINVAL;
-			}
-		} else if (ga_span_eq(w, GA_SPAN_LIT("--before"))) {
-			if (ga_span_to_u64(v, UINT32_MAX, &u) || u == 0) {
-				ga_ctl_printf(o, "usage: --before SEQ (a seq from "
-					      "messages)\n");
-				return -EINVAL;
-			}
-			q.before = (uint32_t)u;
-		} else if (!q.n && !ga_span_to_u64(w, GA_HISTORY_MAX, &u) && u) {
-			q.n = (unsigned int)u;
-		} else {
-			ga_ctl_printf(o, "usage: messages [N] [--since TIME] "
-				      "[--before SEQ], N from 1 to %u\n",
-				      GA_HISTORY_MAX);
-			return -EINVAL;
-		}
-	}
-	if (!q.n) {
-		q.n = q.since ? GA_HISTORY_MAX : GA_STORE_MAX;
+	err = ga_history_parse_query(args, (int64_t)time(NULL), &q, &why);
+	if (err) {
+		ga_ctl_printf(o, "%s\n", why);
+		return err;
 	}
 	err = ga_history_list(&d->history, &q, ga_daemon_list_cb, &l, &total);
 	if (err) {

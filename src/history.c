@@ -353,3 +353,56 @@ int ga_history_parse_time(struct ga_span s, int64_t now, int64_t *t)
 	}
 	return 0;
 }
+
+/* ---- `messages` arguments ------------------------------------------------------ */
+
+/* The next space-separated word of *@rest. */
+static struct ga_span ga_history_word(struct ga_span *rest)
+{
+	const char *sp = memchr(rest->ptr, ' ', rest->len);
+	struct ga_span w = ga_span_make(rest->ptr, sp ? (size_t)(sp - rest->ptr)
+						       : rest->len);
+
+	*rest = ga_span_trim(ga_span_make(rest->ptr + w.len, rest->len - w.len));
+	return w;
+}
+
+_Static_assert(GA_HISTORY_MAX == 4096, "the usage text below says 4096");
+
+int ga_history_parse_query(struct ga_span args, int64_t now,
+			   struct ga_history_query *q, const char **why)
+{
+	memset(q, 0, sizeof(*q));
+	args = ga_span_trim(args);
+	while (args.len) {
+		struct ga_span w = ga_history_word(&args);
+		uint64_t u;
+
+		if (ga_span_eq(w, GA_SPAN_LIT("--since"))) {
+			struct ga_span v = ga_history_word(&args);
+
+			if (!v.len || ga_history_parse_time(v, now, &q->since)) {
+				*why = "bad TIME: ISO 8601 (2026-12-03T07:00, "
+				       "Z or +01:00) or relative (30m, 2h, 3d)";
+				return -EINVAL;
+			}
+		} else if (ga_span_eq(w, GA_SPAN_LIT("--before"))) {
+			if (ga_span_to_u64(ga_history_word(&args), UINT32_MAX,
+					   &u) || u == 0) {
+				*why = "usage: --before SEQ (a seq from messages)";
+				return -EINVAL;
+			}
+			q->before = (uint32_t)u;
+		} else if (!q->n && !ga_span_to_u64(w, GA_HISTORY_MAX, &u) && u) {
+			q->n = (unsigned int)u;
+		} else {
+			*why = "usage: messages [N] [--since TIME] [--before SEQ], "
+			       "N from 1 to 4096";
+			return -EINVAL;
+		}
+	}
+	if (!q->n) {
+		q->n = q->since ? GA_HISTORY_MAX : GA_STORE_MAX;
+	}
+	return 0;
+}

@@ -78,6 +78,13 @@ GA_MUST_CHECK int ga_history_list(struct ga_history *h,
 GA_MUST_CHECK int ga_history_find(struct ga_history *h, uint32_t seq,
 				  bool *acked);
 
+/* The arguments of `messages`: [N] [--since TIME] [--before SEQ] in any
+ * order. N defaults to GA_STORE_MAX, or GA_HISTORY_MAX with --since.
+ * 0, or -EINVAL with *@why saying what is wrong (one line, no LF). */
+GA_MUST_CHECK int ga_history_parse_query(struct ga_span args, int64_t now,
+					 struct ga_history_query *q,
+					 const char **why);
+
 /* TIME for `--since`: ISO 8601 (2026-12-03, 2026-12-03T07:00[:00],
  * with Z or +hh:mm / -hh:mm; local time without a zone) or relative to
  * @now: N s|m|h|d|w ("2h", "3d"). 0 or -EINVAL. */

@@ -335,6 +335,37 @@ static void test_parse_time(void **state)
 	assert_int_equal(t, 1796281200 - 7 * 3600);
 }
 
+static void test_parse_query(void **state)
+{
+	struct ga_history_query q;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(ga_history_parse_query(GA_SPAN_NULL, 0, &q, &why), 0);
+	assert_int_equal(q.n, GA_STORE_MAX); /* as before: the newest 32 */
+	assert_int_equal(ga_history_parse_query(GA_SPAN_LIT("300"), 0, &q, &why), 0);
+	assert_int_equal(q.n, 300);
+	assert_int_equal(ga_history_parse_query(GA_SPAN_LIT("--since 2h"), 10000,
+						&q, &why), 0);
+	assert_int_equal(q.n, GA_HISTORY_MAX);
+	assert_int_equal(q.since, 10000 - 7200);
+	assert_int_equal(ga_history_parse_query(
+		GA_SPAN_LIT("--before 77 5 --since 2026-12-03Z"), 0, &q, &why), 0);
+	assert_int_equal(q.n, 5);
+	assert_int_equal(q.before, 77);
+	assert_true(q.since > 0);
+	static const char *const bad[] = {
+		"0", "4097", "5 6", "--since", "--since soon", "--before",
+		"--before 0", "--before x", "all", "-1",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		assert_int_equal(ga_history_parse_query(ga_span_str(bad[i]), 0,
+							&q, &why), -EINVAL);
+		assert_non_null(why);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +378,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_damage_is_skipped, setup,
 						teardown),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_parse_query),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
