@@ -98,6 +98,14 @@ static void ga_alert_display(struct ga_alert *al)
 		}
 		waiting++;
 	}
+	if (show && al->count) {
+		/* messages older than the store holds wait too */
+		unsigned long all, kept = ga_store_unacked(al->store);
+
+		if (al->count(al->count_arg, &all) == 0 && all > kept) {
+			waiting += (unsigned int)(all - kept);
+		}
+	}
 	if (waiting > 1) {
 		snprintf(tag, sizeof(tag), " 1/%u", waiting);
 	}
@@ -230,6 +238,13 @@ void ga_alert_refresh(struct ga_alert *al)
 		}
 	}
 	ga_alert_display(al);
+}
+
+void ga_alert_set_count(struct ga_alert *al,
+			int (*count)(void *arg, unsigned long *n), void *arg)
+{
+	al->count = count;
+	al->count_arg = arg;
 }
 
 void ga_alert_journal_full(struct ga_alert *al, bool full)

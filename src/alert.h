@@ -40,6 +40,10 @@ struct ga_alert {
 	char line[2][GA_ALERT_LINE_MAX]; /* header, body */
 	uint32_t shown_seq;
 	bool journal_full; /* refusing events: says so on the LCD and alarms */
+	/* optional: unacknowledged messages in the journal, for the "1/m" of
+	 * messages older than the store holds */
+	int (*count)(void *arg, unsigned long *n);
+	void *count_arg;
 };
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
@@ -53,6 +57,10 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay);
 /* After acknowledgements: stop what nothing unacknowledged wants. */
 void ga_alert_refresh(struct ga_alert *al);
+/* Count unacknowledged messages with @count (0 or -errno) instead of
+ * only those the store keeps. */
+void ga_alert_set_count(struct ga_alert *al,
+			int (*count)(void *arg, unsigned long *n), void *arg);
 /* The journal is full of unacknowledged events (new ones get 503) or
  * no longer is. Full: the LCD says JOURNAL FULL, fail_led runs fast and
  * the buzzer beeps once; until acknowledgements free room. */

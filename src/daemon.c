@@ -149,6 +149,16 @@ static void ga_daemon_gpio_set(void *arg, enum ga_output o, bool on)
 	ga_gpio_set(arg, o, on);
 }
 
+/* The LCD's "1/m": every unacknowledged message in the journal. Counted
+ * once after an acknowledgement (one pass over the file), then kept up
+ * to date per event without reading. */
+static int ga_daemon_count(void *arg, unsigned long *n)
+{
+	struct ga_daemon *d = arg;
+
+	return ga_history_unacked(&d->history, n);
+}
+
 /* After each journal sync (a compaction may have filled or freed it):
  * the LCD and the alarms say when new events are being refused. */
 static int ga_daemon_synced(struct ga_daemon *d, int err)
@@ -1039,6 +1049,7 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_alarm_setup(&d->alarm, &d->loop, ga_daemon_gpio_set, &d->gpio);
 	ga_alert_setup(&d->alert, d->conf, &d->loop, &d->store, &d->alarm,
 		       ga_daemon_show, &d->lcd);
+	ga_alert_set_count(&d->alert, ga_daemon_count, d);
 	{
 		const struct ga_journal_apply apply = {
 			.event = ga_daemon_apply_event,

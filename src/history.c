@@ -47,8 +47,11 @@ bool ga_history_listed(uint8_t cls, bool edit)
 
 void ga_history_note_event(struct ga_history *h, const struct ga_msg *m)
 {
-	if (h->unacked_valid && !m->acked && ga_history_listed(m->cls, m->edit)) {
-		h->unacked++;
+	if (h->unacked_valid && m->seq > h->counted_seq) {
+		h->counted_seq = m->seq;
+		if (!m->acked && ga_history_listed(m->cls, m->edit)) {
+			h->unacked++;
+		}
 	}
 }
 
@@ -64,9 +67,14 @@ static int ga_history_count_cb(void *arg, const struct ga_journal_rec *r)
 	struct ga_history *h = arg;
 	struct ga_journal_head hd;
 
-	if (r->type == GA_JOURNAL_EVENT &&
-	    ga_journal_event_head(r->p, r->len, &hd) == 0 &&
-	    ga_history_listed(hd.cls, hd.edit) &&
+	if (r->type != GA_JOURNAL_EVENT ||
+	    ga_journal_event_head(r->p, r->len, &hd) != 0) {
+		return 0;
+	}
+	if (hd.seq > h->counted_seq) {
+		h->counted_seq = hd.seq;
+	}
+	if (ga_history_listed(hd.cls, hd.edit) &&
 	    !ga_journal_acked(h->journal, hd.seq)) {
 		h->unacked++;
 	}
@@ -79,6 +87,7 @@ int ga_history_unacked(struct ga_history *h, unsigned long *n)
 		int err;
 
 		h->unacked = 0;
+		h->counted_seq = 0;
 		err = ga_journal_walk(h->journal, h->buf, GA_HISTORY_CHUNK,
 				      ga_history_count_cb, h);
 		if (err) {

@@ -39,6 +39,9 @@ struct ga_history {
 	 * arrive, counted again (one pass) after an acknowledgement */
 	unsigned long unacked;
 	bool unacked_valid;
+	/* the newest seq the count has seen: a count taken while a synced
+	 * batch is being applied already has the batch's later events */
+	uint32_t counted_seq;
 };
 
 /* What `messages` asks for: the newest @n with seq below @before (0: no

@@ -29,6 +29,13 @@ check_300() { # LABEL
 		"$(printf '%s\n' "$out" | awk 'NR>1 && $1 != prev-1 {bad=1} {prev=$1} END {print bad ? 0 : 1}')"
 }
 check_300 "before restart"
+for _ in $(seq 1 50); do # the redraw is coalesced: bounded wait
+	line1=$(ga_status lcd.line1)
+	[[ "$line1" == *" 1/500" ]] && break
+	sleep 0.1
+done
+check_match "the LCD counts all 500 waiting, not the 32 in memory (in 5 s)" \
+	'^SMS .* 1/500$' "$line1"
 ga_stop
 check "clean stop" 0 "$GA_RC"
 ga_start || { not_ok "daemon restarts"; ga_done; }

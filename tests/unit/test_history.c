@@ -28,12 +28,20 @@ static struct ga_journal j;
 static struct ga_store store;
 static struct ga_history h;
 
+/* count while events are applied, as the LCD's "1/m" does */
+static bool count_in_apply;
+
 static void on_event(void *arg, const struct ga_msg *m, bool replay)
 {
+	unsigned long n;
+
 	(void)arg;
 	(void)replay;
 	(void)ga_store_add(&store, m, m->edit);
 	ga_history_note_event(&h, m);
+	if (count_in_apply) {
+		assert_int_equal(ga_history_unacked(&h, &n), 0);
+	}
 }
 
 static void on_ack(void *arg, uint32_t seq, bool all, bool replay)
@@ -220,6 +228,40 @@ static void test_ack_old_and_true_count(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A count taken while a synced batch is applied (its first event shown
+ * on the LCD) reads the whole batch from the file; the batch's later
+ * events must not be counted again. */
+static void test_count_during_a_batch(void **state)
+{
+	struct ga_msg m;
+	unsigned long n;
+
+	(void)state;
+	count_in_apply = true;
+	for (unsigned int b = 0; b < 3; b++) {
+		for (unsigned int i = 0; i < 20; i++) {
+			memset(&m, 0, sizeof(m));
+			m.cls = GA_CLASS_SMS;
+			snprintf(m.id, sizeof(m.id), "b%u-%u", b, i);
+			m.key = ga_event_key(ga_span_str(m.id), GA_SPAN_LIT("/acs"));
+			assert_int_equal(ga_journal_append(&j, &m), 0);
+		}
+		assert_int_equal(ga_journal_sync(&j), 0);
+		assert_int_equal(ga_history_unacked(&h, &n), 0);
+		assert_int_equal(n, 20 * (b + 1) - (b == 2));
+		if (b == 1) { /* an ack in between: counted afresh */
+			assert_int_equal(ga_journal_ack(&j, 5, false), 0);
+			assert_int_equal(ga_journal_sync(&j), 0);
+			assert_int_equal(ga_history_unacked(&h, &n), 0);
+			assert_int_equal(n, 39);
+			assert_int_equal(ga_journal_ack(&j, 5, false), 0);
+		}
+	}
+	count_in_apply = false;
+	assert_int_equal(ga_history_unacked(&h, &n), 0);
+	assert_int_equal(n, 59);
+}
+
 static void test_chat_edits_and_deletes(void **state)
 {
 	unsigned long n;
@@ -372,6 +414,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newest_first_past_the_store,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_old_and_true_count,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count_during_a_batch,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chat_edits_and_deletes,
 						setup, teardown),
