@@ -117,8 +117,8 @@ static void ga_alert_quiet_cb(struct ga_timer *t)
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 		    struct ga_loop *loop, const struct ga_store *store,
 		    struct ga_alarm *alarm,
-		    void (*show)(void *arg, const struct ga_span *lines,
-				 unsigned int n),
+		    void (*show)(void *arg, struct ga_span head,
+				 struct ga_span body),
 		    void *arg)
 {
 	memset(al, 0, sizeof(*al));
@@ -164,7 +164,6 @@ static void ga_alert_display(struct ga_alert *al)
 {
 	const struct ga_msg *show = NULL;
 	unsigned int waiting = 0, best = 0;
-	struct ga_span lines[4];
 	char tag[16] = "";
 
 	for (unsigned int i = 0;; i++) {
@@ -187,10 +186,25 @@ static void ga_alert_display(struct ga_alert *al)
 		}
 		waiting++;
 	}
+	if (show && al->count) {
+		/* messages older than the store holds wait too */
+		unsigned long all, kept = ga_store_unacked(al->store);
+
+		if (al->count(al->count_arg, &all) == 0 && all > kept) {
+			waiting += (unsigned int)(all - kept);
+		}
+	}
 	if (waiting > 1) {
 		snprintf(tag, sizeof(tag), " 1/%u", waiting);
 	}
-	if (show) {
+	if (al->journal_full) {
+		/* the one thing the room must know: alerts are being refused */
+		snprintf(al->line[0], sizeof(al->line[0]), "JOURNAL FULL");
+		snprintf(al->line[1], sizeof(al->line[1]),
+			 "New alerts refused. Acknowledge to free space.");
+		al->shown_seq = 0;
+		ga_timer_cancel(al->loop, &al->clock);
+	} else if (show) {
 		const char *who = show->cls == GA_CLASS_SMS_FAILED ? show->to
 				  : show->sender[0] ? show->sender : show->from;
 
@@ -229,11 +243,7 @@ static void ga_alert_display(struct ga_alert *al)
 		ga_timer_set(al->loop, &al->clock,
 			     (uint64_t)(60 - tm.tm_sec) * 1000u);
 	}
-	al->line[2][0] = al->line[3][0] = '\0';
-	for (int r = 0; r < 4; r++) {
-		lines[r] = ga_span_str(al->line[r]);
-	}
-	al->show(al->arg, lines, 4);
+	al->show(al->arg, ga_span_str(al->line[0]), ga_span_str(al->line[1]));
 }
 
 static void ga_alert_clock_cb(struct ga_timer *t)
@@ -383,6 +393,17 @@ void ga_alert_refresh(struct ga_alert *al)
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		enum ga_pattern cur = ga_alarm_pattern(al->alarm, (enum ga_output)o);
 
+		if (o == GA_OUT_FAIL_LED && al->journal_full) {
+			/* fast flicker means "refusing events", whatever a
+			 * failed SMS would show there: it wins */
+			if (cur != GA_PAT_FAST) {
+				ga_alarm_stop(al->alarm, (enum ga_output)o);
+				ga_alarm_start(al->alarm, (enum ga_output)o,
+					       GA_PAT_FAST);
+			}
+			continue;
+		}
+
 		if (want[o] == GA_PAT_OFF) {
 			if (cur != GA_PAT_OFF && !ga_pattern_is_oneshot(cur) &&
 			    !al->stop[o].t.armed) {
@@ -393,6 +414,25 @@ void ga_alert_refresh(struct ga_alert *al)
 		}
 	}
 	ga_alert_display(al);
+}
+
+void ga_alert_set_count(struct ga_alert *al,
+			int (*count)(void *arg, unsigned long *n), void *arg)
+{
+	al->count = count;
+	al->count_arg = arg;
+}
+
+void ga_alert_journal_full(struct ga_alert *al, bool full)
+{
+	if (full == al->journal_full) {
+		return;
+	}
+	al->journal_full = full;
+	if (full) {
+		ga_alarm_start(al->alarm, GA_OUT_BUZZER, GA_PAT_BEEP);
+	}
+	ga_alert_refresh(al); /* fail_led fast while full; the screen */
 }
 
 int ga_alert_test(struct ga_alert *al, struct ga_span name)

@@ -212,6 +212,8 @@ void ga_webhook_handle(struct ga_webhook *w, const struct ga_webhook_req *req,
 			ga_webhook_error(resp, 503,
 					 w->sink_err == -EBUSY
 						 ? "overloaded, retry later"
+					 : w->sink_err == -ENOSPC
+						 ? "journal full, retry later"
 						 : "journal unavailable, retry later");
 			return;
 		}

@@ -244,6 +244,12 @@ uint8_t ga_fold_placeholder(enum ga_rom rom)
 size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 	       size_t size)
 {
+	return ga_fold_units(rom, utf8, len, out, size, NULL);
+}
+
+size_t ga_fold_units(enum ga_rom rom, const char *utf8, size_t len,
+		     uint8_t *out, size_t size, uint8_t *unit)
+{
 	size_t i = 0, o = 0;
 
 	while (i < len && o < size) {
@@ -253,6 +259,9 @@ size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 		char one[2];
 		int d;
 
+		if (unit) {
+			unit[o] = 1; /* the next code starts a character */
+		}
 		if (n == 0) { /* one placeholder per bad byte */
 			out[o++] = ga_fold_placeholder(rom);
 			i++;
@@ -273,7 +282,12 @@ size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 		}
 		fb = ga_fold_fallback(cp, one);
 		if (fb) {
+			size_t from = o;
+
 			o = ga_fold_put(out, size, o, fb);
+			for (size_t k = from + 1; unit && k < o; k++) {
+				unit[k] = 0; /* "EUR" for € is one unit */
+			}
 			continue;
 		}
 		out[o++] = ga_fold_placeholder(rom);

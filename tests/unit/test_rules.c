@@ -525,12 +525,11 @@ static uint64_t clk(void *a)
 }
 
 static char shown[2][128];
-static void show(void *arg, const struct ga_span *l, unsigned int n)
+static void show(void *arg, struct ga_span head, struct ga_span body)
 {
 	(void)arg;
-	for (unsigned int i = 0; i < 2 && i < n; i++) {
-		ga_span_copy(l[i], shown[i], sizeof(shown[i]));
-	}
+	ga_span_copy(head, shown[0], sizeof(shown[0]));
+	ga_span_copy(body, shown[1], sizeof(shown[1]));
 }
 
 static void set_level(void *arg, enum ga_output o, bool on)
