@@ -2,7 +2,7 @@
 # deps.sh GROUP... - install the Debian packages a make target needs.
 # Uses apt-get (sudo when not root); does nothing when all are installed.
 # Groups: build test fuzz bench cross-aarch64 cross-armhf cross-armel compat
-# firmware audit.
+# firmware audit vm.
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
@@ -16,6 +16,7 @@ declare -A GROUPS_PKGS=(
 	[compat]="autoconf automake libtool autoconf-archive pkg-config xz-utils"
 	[firmware]="python3-kconfiglib xz-utils rsync bc cpio unzip file"
 	[audit]="testssl.sh wrk"
+	[vm]="qemu-system-arm qemu-user python3 python3-pexpect e2fsprogs"
 )
 
 want=()

@@ -1,0 +1,59 @@
+# make vm BOARD=rpi3|virt - a virtual board: Debian's arm64 kernel on QEMU
+# (-M raspi3b or -M virt) booting an initramfs packed from the firmware's
+# own pieces (scripts/vm-pack.sh) with the aarch64 daemon; its serial
+# console is this terminal (Ctrl-A x quits QEMU). The kernel and BusyBox
+# are downloaded once into $(VM_CACHE); a second run is offline.
+# make vm-test - tests/vm/vm_test.py drives both boards over their serial
+# consoles and prints TAP lines and "N passed, N failed".
+#   VM_GPIOD=gpiod1|gpiod2  the GPIO backend in the image for make vm
+#                           (libgpiod 1.6 from Debian, or 2.2.4 built here)
+#   VM_CUTS=N               power cuts in make vm-test (default 20)
+BOARD ?= rpi3
+VM_GPIOD ?= gpiod1
+VM_CUTS ?= 20
+VM_CACHE ?= build/vm-cache
+VM_O := build/vm
+VM_GPIOD2_PREFIX := $(abspath $(VM_O))/libgpiod2-aarch64
+VM_PY ?= /usr/bin/python3
+
+.PHONY: vm vm-test vm-deps vm-images
+vm-deps:
+	$(Q)scripts/deps.sh build cross-aarch64 vm
+
+# the daemon against libgpiod 1.6 (Debian arm64) ...
+$(VM_O)/gpiod1/.built: FORCE | vm-deps
+	$(Q)$(MAKE) --no-print-directory TARGET=aarch64 O=$(VM_O)/gpiod1 all
+	$(Q)touch $@
+
+# ... and against libgpiod 2.2.4 cross-built from THIRD_PARTY (static)
+$(VM_GPIOD2_PREFIX)/lib/libgpiod.a: | vm-deps
+	$(Q)scripts/deps.sh compat
+	$(Q)mkdir -p $(VM_O)/src
+	$(Q)rm -rf $(VM_O)/src/libgpiod-2.2.4 && tar -C $(VM_O)/src -xf $(THIRD_PARTY)/libgpiod-2.2.4.tar.xz
+	$(Q)cd $(VM_O)/src/libgpiod-2.2.4 && ./autogen.sh --host=aarch64-linux-gnu \
+		--prefix=$(VM_GPIOD2_PREFIX) --enable-tools=no --enable-tests=no \
+		--enable-static --disable-shared CFLAGS=-Os >/dev/null && \
+		$(MAKE) -s >/dev/null && $(MAKE) -s install >/dev/null
+
+$(VM_O)/gpiod2/.built: $(VM_GPIOD2_PREFIX)/lib/libgpiod.a FORCE
+	$(Q)$(MAKE) --no-print-directory TARGET=aarch64 O=$(VM_O)/gpiod2 \
+		GPIOD_CFLAGS="-I$(VM_GPIOD2_PREFIX)/include" \
+		GPIOD_LIBS="$(VM_GPIOD2_PREFIX)/lib/libgpiod.a" GPIOD_VERSION=2.2.4 all
+	$(Q)touch $@
+
+$(VM_CACHE)/kernel/.done: | vm-deps
+	$(Q)scripts/vm-fetch.sh $(VM_CACHE)
+
+# one initramfs per board and backend; repacked every time (a second)
+$(VM_O)/%.cpio.gz: FORCE $(VM_CACHE)/kernel/.done
+	$(Q)b=$*; $(MAKE) --no-print-directory $(VM_O)/$${b#*-}/.built && \
+		scripts/vm-pack.sh $${b%%-*} $(VM_O)/$${b#*-} $(VM_CACHE) $@
+
+vm-images: $(VM_O)/rpi3-gpiod1.cpio.gz $(VM_O)/rpi3-gpiod2.cpio.gz \
+	$(VM_O)/virt-gpiod1.cpio.gz $(VM_O)/virt-gpiod2.cpio.gz
+
+vm: $(VM_O)/$(BOARD)-$(VM_GPIOD).cpio.gz
+	$(Q)$(VM_PY) tests/vm/board.py $(BOARD) $< $(VM_CACHE) $(VM_O)
+
+vm-test: vm-images
+	$(Q)VM_CUTS=$(VM_CUTS) $(VM_PY) tests/vm/vm_test.py $(VM_O) $(VM_CACHE)
