@@ -11,6 +11,8 @@
 BOARD ?= rpi3
 VM_GPIOD ?= gpiod1
 VM_CUTS ?= 20
+# a hard bound on make vm-test (about 5 min at 20 cuts on 2 cores)
+VM_TIMEOUT_S ?= $(shell echo $$((1200 + 60 * $(VM_CUTS))))
 VM_CACHE ?= build/vm-cache
 VM_O := build/vm
 VM_GPIOD2_PREFIX := $(abspath $(VM_O))/libgpiod2-aarch64
@@ -56,4 +58,5 @@ vm: $(VM_O)/$(BOARD)-$(VM_GPIOD).cpio.gz
 	$(Q)$(VM_PY) tests/vm/board.py $(BOARD) $< $(VM_CACHE) $(VM_O)
 
 vm-test: vm-images
-	$(Q)VM_CUTS=$(VM_CUTS) $(VM_PY) tests/vm/vm_test.py $(VM_O) $(VM_CACHE)
+	$(Q)VM_CUTS=$(VM_CUTS) timeout -k 30 $(VM_TIMEOUT_S) \
+		$(VM_PY) tests/vm/vm_test.py $(VM_O) $(VM_CACHE)

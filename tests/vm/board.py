@@ -11,7 +11,7 @@ console=ttyS1. virt: -M virt, PL011 console (ttyAMA0), the PL061 GPIO,
 a virtio disk with the data partition, user networking that reaches
 nothing but the host: restrict=on, and 8443 forwarded from 127.0.0.1 only.
 """
-import glob
+import atexit
 import os
 import re
 import signal
@@ -93,6 +93,17 @@ class Fail(Exception):
     pass
 
 
+LIVE = set()     # every QEMU still running: ended at exit, whatever happens
+
+
+def _end_all():
+    for c in list(LIVE):
+        c.close()
+
+
+atexit.register(_end_all)
+
+
 class Console:
     """A serial console typed at like a terminal: CR for Enter, answers the
     cursor-position query (ESC [ 6 n) that BusyBox's line editing sends,
@@ -107,6 +118,7 @@ class Console:
         self.p = pexpect.spawn(argv[0], argv[1:], timeout=None, echo=False,
                                logfile=self.log, dimensions=(50, 200))
         self.p.delaybeforesend = None
+        LIVE.add(self)
 
     def alive(self):
         return self.p.isalive()
@@ -202,6 +214,7 @@ class Console:
         return False
 
     def close(self):
+        LIVE.discard(self)
         if self.p.isalive():
             try:
                 os.kill(self.p.pid, signal.SIGKILL)

@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import signal
 import ssl
 import sys
 import threading
@@ -571,4 +572,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # make vm-test's timeout ends us with SIGTERM: QEMU goes too (atexit)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("vm_test.py: timed out"))
     sys.exit(main())
