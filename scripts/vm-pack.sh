@@ -22,7 +22,7 @@ ln -s ../run "$S/var/run"
 mkdir -p "$S/var/log" "$S/var/lib"
 
 case $BOARD in
-rpi3) TTY=ttyS1 MODULES="softdog i2c-dev" NOLOAD=bcm2835_wdt ;;
+rpi3) TTY=ttyS1 MODULES="bcm2835 ext4 crc32c_generic softdog i2c-dev" NOLOAD=bcm2835_wdt ;;
 virt) TTY=ttyAMA0 MODULES="virtio_pci virtio_blk virtio_net ext4 crc32c_generic softdog" NOLOAD= ;;
 *) echo "vm-pack.sh: BOARD is rpi3 or virt" >&2; exit 2 ;;
 esac

@@ -32,13 +32,14 @@ def kernel_files(cache):
     return vmlinuz, dtb
 
 
-def make_disk(path, mib=64):
+def make_disk(path, mib=128):
     """A disk laid out like the firmware's SD card: p1 boot, p2 rootfs
     (both left empty here), p3 the data partition, ext4 with a journal,
-    made by the host's mke2fs at the partition's offset."""
+    made by the host's mke2fs at the partition's offset. mib is the whole
+    disk (QEMU's SD card wants a power of 2)."""
     p1, p2 = (2048, 16384), (18432, 16384)      # sectors: start, count
-    p3 = (34816, mib * 2048)
-    total = (p3[0] + p3[1]) * 512
+    p3 = (34816, mib * 2048 - 34816)
+    total = mib * 1024 * 1024
     with open(path, "wb") as f:
         f.truncate(total)
         mbr = bytearray(512)
@@ -66,6 +67,9 @@ def qemu_argv(board, initrd, cache, disk=None, port=None, monitor=None,
     if board == "rpi3":
         argv = ["qemu-system-aarch64", "-M", "raspi3b", "-m", "1G",
                 "-dtb", dtb, "-serial", "null", "-serial", serial]
+        if disk:
+            # the SD card: mmcblk0, its p3 mounted by the firmware's fstab
+            argv += ["-drive", "file=%s,format=raw,if=sd" % disk]
         append = "console=ttyS1,115200 " + append
     else:
         argv = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a53",
@@ -247,10 +251,10 @@ def main():
     board, initrd, cache, outdir = sys.argv[1:5]
     disk = None
     port = None
+    disk = os.path.join(outdir, board + "-data.img")
+    if not os.path.exists(disk):
+        make_disk(disk)
     if board == "virt":
-        disk = os.path.join(outdir, "virt-data.img")
-        if not os.path.exists(disk):
-            make_disk(disk)
         port = int(os.environ.get("VM_PORT", "8443"))
     argv = qemu_argv(board, initrd, cache, disk=disk, port=port, interactive=True)
     print("make vm: %s board; log in as root (no password), run gridalertctl."

@@ -219,9 +219,17 @@ def serial_shell(c):
 
 
 def rpi3_session(image, tag, full):
-    c = boot("rpi3", image, no_reboot=True)
+    disk = os.path.join(RUN, "rpi3-data.img")
+    if os.path.exists(disk):
+        os.remove(disk)
+    B.make_disk(disk)
+    c = boot("rpi3", image, disk=disk, no_reboot=True)
     try:
         ready_checks(c, tag)
+        _, m = c.sh("grep /var/lib/gridalert /proc/mounts")
+        check("%s: the journal is on the SD card's data partition (the "
+              "firmware's fstab: /dev/mmcblk0p3, ext4)" % tag,
+              m.startswith("/dev/mmcblk0p3 /var/lib/gridalert ext4"), m)
         want = hashlib.sha256(open(os.path.join(
             ROOT, "board/rpi3/gridalert.conf"), "rb").read()).hexdigest()
         _, got = c.sh("sha256sum /etc/gridalert/gridalert.conf")
