@@ -1,4 +1,4 @@
-# make vm BOARD=rpi3|virt - a virtual board: Debian's arm64 kernel on QEMU
+# make vm BOARD=rpi3|virt|rpi0 - a virtual board: Debian's arm64 kernel on QEMU
 # (-M raspi3b or -M virt) booting an initramfs packed from the firmware's
 # own pieces (scripts/vm-pack.sh) with the aarch64 daemon; its serial
 # console is this terminal (Ctrl-A x quits QEMU). The kernel and BusyBox
@@ -20,11 +20,11 @@ VM_PY ?= /usr/bin/python3
 
 .PHONY: vm vm-test vm-deps vm-images
 vm-deps:
-	$(Q)scripts/deps.sh build cross-aarch64 vm
+	$(Q)scripts/deps.sh build cross-aarch64 cross-armel vm
 
-# the daemon against libgpiod 1.6 (Debian arm64) ...
-$(VM_O)/gpiod1/.built: FORCE | vm-deps
-	$(Q)$(MAKE) --no-print-directory TARGET=aarch64 O=$(VM_O)/gpiod1 all
+# the daemon against libgpiod 1.6 (Debian's aarch64 and armel) ...
+$(VM_O)/aarch64-gpiod1/.built $(VM_O)/armel-gpiod1/.built: FORCE | vm-deps
+	$(Q)t=$(@D); t=$${t##*/}; $(MAKE) --no-print-directory TARGET=$${t%-*} O=$(@D) all
 	$(Q)touch $@
 
 # ... and against libgpiod 2.2.4 cross-built from THIRD_PARTY (static)
@@ -37,22 +37,26 @@ $(VM_GPIOD2_PREFIX)/lib/libgpiod.a: | vm-deps
 		--enable-static --disable-shared CFLAGS=-Os >/dev/null && \
 		$(MAKE) -s >/dev/null && $(MAKE) -s install >/dev/null
 
-$(VM_O)/gpiod2/.built: $(VM_GPIOD2_PREFIX)/lib/libgpiod.a FORCE
-	$(Q)$(MAKE) --no-print-directory TARGET=aarch64 O=$(VM_O)/gpiod2 \
+$(VM_O)/aarch64-gpiod2/.built: $(VM_GPIOD2_PREFIX)/lib/libgpiod.a FORCE
+	$(Q)$(MAKE) --no-print-directory TARGET=aarch64 O=$(@D) \
 		GPIOD_CFLAGS="-I$(VM_GPIOD2_PREFIX)/include" \
 		GPIOD_LIBS="$(VM_GPIOD2_PREFIX)/lib/libgpiod.a" GPIOD_VERSION=2.2.4 all
 	$(Q)touch $@
 
-$(VM_CACHE)/kernel/.done: | vm-deps
-	$(Q)scripts/vm-fetch.sh $(VM_CACHE)
+$(VM_CACHE)/%/kernel/.done: | vm-deps
+	$(Q)scripts/vm-fetch.sh $(VM_CACHE) $*
 
-# one initramfs per board and backend; repacked every time (a second)
-$(VM_O)/%.cpio.gz: FORCE $(VM_CACHE)/kernel/.done
-	$(Q)b=$*; $(MAKE) --no-print-directory $(VM_O)/$${b#*-}/.built && \
-		scripts/vm-pack.sh $${b%%-*} $(VM_O)/$${b#*-} $(VM_CACHE) $@
+# one initramfs per board and backend (rpi3-gpiod1.cpio.gz, ...), repacked
+# every time (a second); rpi0 is the armel build on an ARMv6 kernel
+$(VM_O)/%.cpio.gz: FORCE
+	$(Q)b=$*; board=$${b%%-*}; gpiod=$${b#*-}; \
+	case $$board in rpi0) arch=armel t=armel ;; *) arch=arm64 t=aarch64 ;; esac; \
+	$(MAKE) --no-print-directory $(VM_CACHE)/$$arch/kernel/.done $(VM_O)/$$t-$$gpiod/.built && \
+		scripts/vm-pack.sh $$board $(VM_O)/$$t-$$gpiod $(VM_CACHE) $@
 
 vm-images: $(VM_O)/rpi3-gpiod1.cpio.gz $(VM_O)/rpi3-gpiod2.cpio.gz \
-	$(VM_O)/virt-gpiod1.cpio.gz $(VM_O)/virt-gpiod2.cpio.gz
+	$(VM_O)/virt-gpiod1.cpio.gz $(VM_O)/virt-gpiod2.cpio.gz \
+	$(VM_O)/rpi0-gpiod1.cpio.gz
 
 vm: $(VM_O)/$(BOARD)-$(VM_GPIOD).cpio.gz
 	$(Q)$(VM_PY) tests/vm/board.py $(BOARD) $< $(VM_CACHE) $(VM_O)

@@ -9,10 +9,17 @@
 #               config unchanged.
 #   BOARD virt: QEMU -M virt, console on the PL011 (ttyAMA0); the changes a
 #               VM must make are listed in vm_conf below.
+#   BOARD rpi0: QEMU -M raspi0 (ARM1176) with Debian's armel "rpi" kernel
+#               and the armel build, board/rpi-zero-w/gridalert.conf
+#               unchanged; console on the mini UART.
 set -euo pipefail
 BOARD=$1 BINDIR=$2 CACHE=$3 OUT=$4
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KDIR=$CACHE/kernel
+case $BOARD in
+rpi0) ARCH=armel TRIPLET=arm-linux-gnueabi LDSO=ld-linux.so.3 CONF=rpi-zero-w ;;
+*) ARCH=arm64 TRIPLET=aarch64-linux-gnu LDSO=ld-linux-aarch64.so.1 CONF=rpi3 ;;
+esac
+KDIR=$CACHE/$ARCH/kernel
 KVER=$(ls "$KDIR/lib/modules")
 S=$OUT.d
 rm -rf "$S"
@@ -23,12 +30,13 @@ mkdir -p "$S/var/log" "$S/var/lib"
 
 case $BOARD in
 rpi3) TTY=ttyS1 MODULES="bcm2835 ext4 crc32c_generic softdog i2c-dev" NOLOAD=bcm2835_wdt ;;
+rpi0) TTY=ttyS1 MODULES="ext4 crc32c_generic softdog i2c-dev" NOLOAD= ;;
 virt) TTY=ttyAMA0 MODULES="virtio_pci virtio_blk virtio_net ext4 crc32c_generic softdog" NOLOAD= ;;
-*) echo "vm-pack.sh: BOARD is rpi3 or virt" >&2; exit 2 ;;
+*) echo "vm-pack.sh: BOARD is rpi3, virt or rpi0" >&2; exit 2 ;;
 esac
 
 # --- BusyBox: init is /init (the kernel runs it from the initramfs) ---------
-install -m 0755 "$CACHE/busybox" "$S/bin/busybox"
+install -m 0755 "$CACHE/$ARCH/busybox" "$S/bin/busybox"
 for a in sh mount mkdir ln hostname; do ln -s busybox "$S/bin/$a"; done
 ln -s ../bin/busybox "$S/sbin/init"
 ln -s bin/busybox "$S/init"
@@ -36,9 +44,9 @@ ln -s bin/busybox "$S/init"
 # --- the daemon, its libraries ----------------------------------------------
 install -m 0755 "$BINDIR/gridalertd" "$S/usr/sbin/gridalertd"
 install -m 0755 "$BINDIR/gridalertctl" "$S/usr/bin/gridalertctl"
-aarch64-linux-gnu-strip "$S/usr/sbin/gridalertd" "$S/usr/bin/gridalertctl"
-LIBDIRS="/lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/aarch64-linux-gnu/lib"
-needed() { aarch64-linux-gnu-readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+$TRIPLET-strip "$S/usr/sbin/gridalertd" "$S/usr/bin/gridalertctl"
+LIBDIRS="/lib/$TRIPLET /usr/lib/$TRIPLET /usr/$TRIPLET/lib"
+needed() { $TRIPLET-readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 declare -A seen=()
 copy_lib() {
 	local n=$1 d
@@ -46,21 +54,21 @@ copy_lib() {
 	seen[$n]=1
 	for d in $LIBDIRS; do
 		if [ -e "$d/$n" ]; then
-			mkdir -p "$S/lib/aarch64-linux-gnu"
-			cp -L "$d/$n" "$S/lib/aarch64-linux-gnu/$n"
+			mkdir -p "$S/lib/$TRIPLET"
+			cp -L "$d/$n" "$S/lib/$TRIPLET/$n"
 			local m
 			for m in $(needed "$d/$n"); do copy_lib "$m"; done
 			return 0
 		fi
 	done
-	echo "vm-pack.sh: $n (aarch64) not found in $LIBDIRS: make deps TARGET=aarch64" >&2
+	echo "vm-pack.sh: $n ($TRIPLET) not found in $LIBDIRS: make vm-deps" >&2
 	exit 1
 }
 for m in $(needed "$S/usr/sbin/gridalertd") $(needed "$S/usr/bin/gridalertctl"); do
 	copy_lib "$m"
 done
-cp -L /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 "$S/lib/ld-linux-aarch64.so.1" 2>/dev/null ||
-	cp -L /lib/ld-linux-aarch64.so.1 "$S/lib/ld-linux-aarch64.so.1"
+cp -L "/usr/$TRIPLET/lib/$LDSO" "$S/lib/$LDSO" 2>/dev/null ||
+	cp -L "/lib/$LDSO" "$S/lib/$LDSO"
 
 # --- kernel modules and what they depend on (their .modinfo "depends=") -----
 mods=$(python3 - "$KDIR/lib/modules/$KVER" $MODULES $NOLOAD <<'PY'
@@ -98,7 +106,7 @@ sed -i 's|/softdog.ko$|/softdog.ko soft_margin=10|' "$S/etc/modules-load.vm"
 
 # --- the firmware's pieces --------------------------------------------------
 install -D -m 0755 "$ROOT/firmware/package/gridalert/S90gridalert" "$S/etc/init.d/S90gridalert"
-install -D -m 0640 "$ROOT/board/rpi3/gridalert.conf" "$S/etc/gridalert/gridalert.conf"
+install -D -m 0640 "$ROOT/board/$CONF/gridalert.conf" "$S/etc/gridalert/gridalert.conf"
 
 # Buildroot's skeleton: the fstab and inittab the post-build script extends
 cat >"$S/etc/fstab" <<'EOF'

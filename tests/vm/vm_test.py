@@ -10,6 +10,8 @@ Boots (each shared by several checks, to keep the run short):
                gridalertctl shell over the UART, reload and stop, and what
                the BCM2835 watchdog does in QEMU
   rpi3/gpiod2  the same LEDs with libgpiod 2.2.4
+  rpi0/armel   -M raspi0 (ARM1176) with Debian's armel "rpi" kernel: the
+               armv6 build, board/rpi-zero-w/gridalert.conf unchanged, LEDs
   virt         a fresh data disk: the ack button (system_powerdown pulses
                PL061 line 3), then VM_CUTS power cuts (SIGKILL of QEMU while
                the host posts), alternating gpiod1 and gpiod2 images on the
@@ -218,23 +220,28 @@ def serial_shell(c):
           vals)
 
 
-def rpi3_session(image, tag, full):
-    disk = os.path.join(RUN, "rpi3-data.img")
+def rpi3_session(image, tag, full, board="rpi3", conf="rpi3"):
+    disk = os.path.join(RUN, board + "-data.img")
     if os.path.exists(disk):
         os.remove(disk)
     B.make_disk(disk)
-    c = boot("rpi3", image, disk=disk, no_reboot=True)
+    c = boot(board, image, disk=disk, no_reboot=True)
     try:
         ready_checks(c, tag)
         _, m = c.sh("grep /var/lib/gridalert /proc/mounts")
         check("%s: the journal is on the SD card's data partition (the "
               "firmware's fstab: /dev/mmcblk0p3, ext4)" % tag,
               m.startswith("/dev/mmcblk0p3 /var/lib/gridalert ext4"), m)
+        if board == "rpi0":
+            _, u = c.sh("uname -m; grep -m1 'model name' /proc/cpuinfo")
+            check("%s: the armel build runs on an ARMv6 kernel (%s)"
+                  % (tag, u.replace("\n", ", ")),
+                  u.startswith("armv6l") and "ARMv6" in u, u)
         want = hashlib.sha256(open(os.path.join(
-            ROOT, "board/rpi3/gridalert.conf"), "rb").read()).hexdigest()
+            ROOT, "board", conf, "gridalert.conf"), "rb").read()).hexdigest()
         _, got = c.sh("sha256sum /etc/gridalert/gridalert.conf")
-        check("%s: board/rpi3/gridalert.conf unchanged on the board" % tag,
-              got.split()[:1] == [want], got)
+        check("%s: board/%s/gridalert.conf unchanged on the board"
+              % (tag, conf), got.split()[:1] == [want], got)
         _, gs = c.sh("gridalertctl status | grep ^gpio")
         check("%s: chip found by label pinctrl-bcm2835 (gpio.state ok)" % tag,
               "gpio.state: ok" in gs, gs)
@@ -561,6 +568,9 @@ def main():
         ("rpi3/gpiod2", lambda: rpi3_session("rpi3-gpiod2.cpio.gz",
                                              "rpi3/gpiod2", False)),
         ("virt", virt_session),
+        ("rpi0/armel", lambda: rpi3_session("rpi0-gpiod1.cpio.gz",
+                                            "rpi0/armel", False, "rpi0",
+                                            "rpi-zero-w")),
     ]
     only = os.environ.get("VM_ONLY", "")
     for name, fn in sessions:
