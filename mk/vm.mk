@@ -1,12 +1,14 @@
-# make vm BOARD=rpi3|virt|rpi0 - a virtual board: Debian's arm64 kernel on QEMU
-# (-M raspi3b or -M virt) booting an initramfs packed from the firmware's
-# own pieces (scripts/vm-pack.sh) with the aarch64 daemon; its serial
-# console is this terminal (Ctrl-A x quits QEMU). The kernel and BusyBox
-# are downloaded once into $(VM_CACHE); a second run is offline.
-# make vm-test - tests/vm/vm_test.py drives both boards over their serial
+# make vm BOARD=rpi3|virt|rpi0 - a virtual board: Debian's kernel on QEMU
+# (-M raspi3b or -M virt with the arm64 kernel and the aarch64 daemon;
+# -M raspi0 with the armel "rpi" kernel and the armel daemon) booting an
+# initramfs packed from the firmware's own pieces (scripts/vm-pack.sh); its
+# serial console is this terminal (Ctrl-A x quits QEMU). The kernels and
+# BusyBox are downloaded once into $(VM_CACHE); a second run is offline.
+# make vm-test - tests/vm/vm_test.py drives the boards over their serial
 # consoles and prints TAP lines and "N passed, N failed".
 #   VM_GPIOD=gpiod1|gpiod2  the GPIO backend in the image for make vm
-#                           (libgpiod 1.6 from Debian, or 2.2.4 built here)
+#                           (libgpiod 1.6 from Debian, or 2.2.4 built here;
+#                           gpiod2 for the aarch64 boards only)
 #   VM_CUTS=N               power cuts in make vm-test (default 20)
 BOARD ?= rpi3
 VM_GPIOD ?= gpiod1
