@@ -269,6 +269,8 @@ def main():
     ap.add_argument("--out", default="build/bench")
     ap.add_argument("--json")
     ap.add_argument("--check")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the callgrind.out files (for callgrind_annotate)")
     a = ap.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("callgrind.py: valgrind not found (scripts/deps.sh bench)")
@@ -284,7 +286,10 @@ def main():
         with open(a.json, "w") as f:
             json.dump(res, f, indent=1, sort_keys=True)
             f.write("\n")
-    shutil.rmtree(work)
+    if a.keep:
+        print("callgrind outputs: %s/*/callgrind.out" % work)
+    else:
+        shutil.rmtree(work)
     if base:
         bad = check(res, base)
         for b in bad:
