@@ -436,18 +436,27 @@ size_t ga_json_str_decode(struct ga_span raw, char *out, size_t size)
 			continue;
 		}
 		{
-			size_t n = ga_utf8_seq((const unsigned char *)raw.ptr + i,
-					       raw.len - i);
+			/* A run up to the next escape, copied at once: the
+			 * parser validated its UTF-8, so a cut only has to
+			 * step back to the start of a character. */
+			const char *bs = memchr(raw.ptr + i, '\\', raw.len - i);
+			size_t run = (bs ? (size_t)(bs - raw.ptr) : raw.len) - i;
 
-			if (n == 0) {
-				n = 1; /* not validated input: keep going */
+			if (run == 0) {
+				run = 1; /* a trailing lone backslash */
 			}
-			if (o + n >= size) {
+			if (o + run >= size) {
+				run = size - 1 - o;
+				while (run && ((unsigned char)raw.ptr[i + run] & 0xc0) == 0x80) {
+					run--;
+				}
+				memcpy(out + o, raw.ptr + i, run);
+				o += run;
 				break;
 			}
-			memcpy(out + o, raw.ptr + i, n);
-			o += n;
-			i += n;
+			memcpy(out + o, raw.ptr + i, run);
+			o += run;
+			i += run;
 		}
 	}
 	out[o] = '\0';
