@@ -1,6 +1,7 @@
 # make bench - DESIGN §8 / issue 9: gridalertd against the reference
 # receiver in one run, plus the limits the numbers are judged against.
 BENCH_O := build/bench
+CALLGRIND_O := build/callgrind
 
 .PHONY: bench
 bench:
@@ -10,7 +11,9 @@ bench:
 	$(Q)$(CC) -O2 -o $(BENCH_O)/bench_handshake bench/bench_handshake.c $(MBEDTLS_LIBS)
 	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/bench_core bench/bench_core.c $(LIB) $(LIBS)
 	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/rss_floor bench/rss_floor.c $(LIBS)
-	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) $(BENCH_ARGS)
+	$(Q)$(MAKE) --no-print-directory O=$(CALLGRIND_O) LTO=0 SAN= $(CALLGRIND_O)/gridalertd
+	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) \
+		--callgrind-build $(CALLGRIND_O) $(BENCH_ARGS)
 
 # make bench-check - issue 21: instructions per event per phase under
 # callgrind (bench/callgrind.py), failing when a phase grows more than 10 %
