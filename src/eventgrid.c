@@ -1,7 +1,4 @@
 /* eventgrid.c - see eventgrid.h. */
-#define JSMN_STATIC /* Debian's jsmn 1.1.0 is a header-only library */
-#include <jsmn.h>
-
 #include "eventgrid.h"
 
 #include <errno.h>
@@ -11,8 +8,6 @@
 
 #include "json.h"
 
-_Static_assert(sizeof(jsmntok_t) == 4 * sizeof(int),
-	       "jsmntok_t layout: type, start, end, size (jsmn 1.1.0)");
 
 #define GA_EG_COMM "Microsoft.Communication."
 
@@ -177,7 +172,7 @@ static int ga_eg_fail(struct ga_eg_result *res, int err, const char *fmt, ...)
 
 struct ga_eg_doc {
 	const char *js;
-	const jsmntok_t *t;
+	const struct ga_json_tok *t;
 	int n;
 };
 
@@ -204,12 +199,12 @@ static int ga_eg_get(const struct ga_eg_doc *d, int obj, const char *key)
 {
 	int k;
 
-	if (obj < 0 || obj >= d->n || d->t[obj].type != JSMN_OBJECT) {
+	if (obj < 0 || obj >= d->n || d->t[obj].type != GA_JSON_OBJECT) {
 		return -1;
 	}
 	k = obj + 1;
 	for (int m = 0; m < d->t[obj].size && k + 1 < d->n; m++) {
-		if (d->t[k].type == JSMN_STRING &&
+		if (d->t[k].type == GA_JSON_STRING &&
 		    ga_json_str_ieq(ga_eg_span(d, k), key)) {
 			return k + 1;
 		}
@@ -230,12 +225,12 @@ static void ga_eg_members(const struct ga_eg_doc *d, int obj,
 	for (size_t j = 0; j < n; j++) {
 		out[j] = -1;
 	}
-	if (obj < 0 || obj >= d->n || d->t[obj].type != JSMN_OBJECT) {
+	if (obj < 0 || obj >= d->n || d->t[obj].type != GA_JSON_OBJECT) {
 		return;
 	}
 	k = obj + 1;
 	for (int m = 0; m < d->t[obj].size && k + 1 < d->n; m++) {
-		if (d->t[k].type == JSMN_STRING) {
+		if (d->t[k].type == GA_JSON_STRING) {
 			struct ga_span key = ga_eg_name_of(ga_eg_span(d, k), buf);
 
 			for (size_t j = 0; j < n; j++) {
@@ -254,11 +249,11 @@ static void ga_eg_members(const struct ga_eg_doc *d, int obj,
  * `version` is a number in one sample and a string in another). */
 static struct ga_span ga_eg_str_at(const struct ga_eg_doc *d, int v)
 {
-	if (v < 0 || (d->t[v].type != JSMN_STRING &&
-		      d->t[v].type != JSMN_PRIMITIVE)) {
+	if (v < 0 || (d->t[v].type != GA_JSON_STRING &&
+		      d->t[v].type != GA_JSON_PRIMITIVE)) {
 		return GA_SPAN_NULL;
 	}
-	if (d->t[v].type == JSMN_PRIMITIVE) {
+	if (d->t[v].type == GA_JSON_PRIMITIVE) {
 		char c = d->js[d->t[v].start];
 
 		if (c != '-' && (c < '0' || c > '9')) {
@@ -276,7 +271,7 @@ static struct ga_span ga_eg_str(const struct ga_eg_doc *d, int obj,
 
 static bool ga_eg_is_str(const struct ga_eg_doc *d, int v)
 {
-	return v >= 0 && d->t[v].type == JSMN_STRING;
+	return v >= 0 && d->t[v].type == GA_JSON_STRING;
 }
 
 /* sender: display name, else the communication identifier's rawId */
@@ -364,7 +359,7 @@ static int ga_eg_event(const struct ga_eg_doc *d, enum ga_eg_format fmt,
 	}
 	ev->id = ga_eg_str_at(d, r[R_ID]);
 	if (ce) {
-		if (d->t[sv].type != JSMN_STRING ||
+		if (d->t[sv].type != GA_JSON_STRING ||
 		    !ga_json_str_ieq(ga_eg_span(d, sv), "1.0")) {
 			return ga_eg_fail(res, -EINVAL, "event at byte %zu: "
 					  "specversion must be \"1.0\"", at);
@@ -400,7 +395,7 @@ static int ga_eg_event(const struct ga_eg_doc *d, enum ga_eg_format fmt,
 		ev->cls = GA_CLASS_IGNORED;
 		return 0;
 	}
-	if (data < 0 || d->t[data].type != JSMN_OBJECT) {
+	if (data < 0 || d->t[data].type != GA_JSON_OBJECT) {
 		return ga_eg_fail(res, -EINVAL, "event %.*s: data must be an "
 				  "object", (int)(ev->id.len > 40 ? 40 : ev->id.len),
 				  ev->id.ptr);
@@ -502,24 +497,22 @@ static int ga_eg_element(struct ga_eventgrid *p, struct ga_span body,
 			 size_t start, size_t end, enum ga_eg_format fmt,
 			 bool single, struct ga_event *ev, struct ga_eg_result *res)
 {
-	jsmntok_t *t = (jsmntok_t *)(void *)p->tokens;
+	struct ga_json_tok *t = p->tokens;
 	struct ga_span el = ga_span_make(body.ptr + start, end - start);
 	struct ga_json_err jerr;
 	struct ga_eg_doc d;
-	jsmn_parser jp;
 	int n;
 
-	if (ga_json_check(el, &jerr)) {
+	n = ga_json_tokenize(el, t, GA_EG_TOKENS_MAX, &jerr);
+	if (n == -EINVAL) {
 		return ga_eg_fail(res, -EINVAL, "invalid JSON at byte %zu: %s",
 				  start + jerr.at, jerr.what);
 	}
-	jsmn_init(&jp);
-	n = jsmn_parse(&jp, el.ptr, el.len, t, GA_EG_TOKENS_MAX);
-	if (n == JSMN_ERROR_NOMEM) {
+	if (n == -EMSGSIZE) {
 		return ga_eg_fail(res, -EMSGSIZE, "event at byte %zu needs more "
 				  "than %d JSON tokens", start, GA_EG_TOKENS_MAX);
 	}
-	if (n < 1 || t[0].type != JSMN_OBJECT) {
+	if (n < 1 || t[0].type != GA_JSON_OBJECT) {
 		return ga_eg_fail(res, -EINVAL, "event at byte %zu is not a JSON "
 				  "object", start);
 	}

@@ -1,4 +1,4 @@
-/* eventgrid.h - Event Grid and CloudEvents 1.0 envelopes over jsmn,
+/* eventgrid.h - Event Grid and CloudEvents 1.0 envelopes over jsmn-style tokens (src/json.h),
  * allocation-free (DESIGN §1, §4, §7).
  *
  * A batch is limited by bytes, not by event count: the top-level array is
@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "event.h"
+#include "json.h"
 
 /* Tokens for one event. The largest ACS event in the corpus (a chat thread
  * created with participants and metadata) needs ~90; 1024 leaves room for
@@ -51,9 +52,7 @@ typedef int (*ga_eg_cb)(void *arg, const struct ga_event *ev);
 #define GA_EG_KEEP_MAX 128
 
 struct ga_eventgrid {
-	/* jsmntok_t[GA_EG_TOKENS_MAX], kept opaque so jsmn stays in
-	 * eventgrid.c (its types are anonymous typedefs). */
-	int tokens[GA_EG_TOKENS_MAX * 4];
+	struct ga_json_tok tokens[GA_EG_TOKENS_MAX];
 	struct ga_event kept[GA_EG_KEEP_MAX];
 };
 

@@ -2,6 +2,7 @@
 #include "json.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -236,7 +237,63 @@ static bool ga_json_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int ga_json_check(struct ga_span sp, struct ga_json_err *err)
+/* Token output of one scan: @t NULL only validates. Past @max tokens the
+ * scan goes on validating (invalid JSON is answered as such, whatever its
+ * size) and only counts. */
+struct ga_json_out {
+	struct ga_json_tok *t;
+	int max;
+	int n;
+	int open[GA_JSON_DEPTH_MAX]; /* token of each open container */
+};
+
+static void ga_json_emit(struct ga_json_out *o, unsigned int depth,
+			 enum ga_json_type type, size_t start, size_t end)
+{
+	if (o->t && o->n < o->max) {
+		struct ga_json_tok *k = &o->t[o->n];
+
+		k->type = (int)type;
+		k->start = (int)start;
+		k->end = (int)end;
+		k->size = 0;
+		if (depth && o->open[depth - 1] >= 0) {
+			o->t[o->open[depth - 1]].size++;
+		}
+	}
+	o->n++;
+}
+
+/* A value (not a key) at @depth: counted in an array parent; an object
+ * parent counted its key already. */
+static void ga_json_value(struct ga_json_out *o, unsigned int depth, bool in_obj,
+			  enum ga_json_type type, size_t start, size_t end)
+{
+	if (in_obj) {
+		if (o->t && o->n < o->max) {
+			struct ga_json_tok *k = &o->t[o->n];
+
+			k->type = (int)type;
+			k->start = (int)start;
+			k->end = (int)end;
+			k->size = 0;
+		}
+		o->n++;
+		return;
+	}
+	ga_json_emit(o, depth, type, start, end);
+}
+
+/* The container closing at s[@at] ends its token. */
+static void ga_json_close(struct ga_json_out *o, unsigned int depth, size_t at)
+{
+	if (o->t && o->open[depth - 1] >= 0) {
+		o->t[o->open[depth - 1]].end = (int)(at + 1);
+	}
+}
+
+static int ga_json_scan(struct ga_span sp, struct ga_json_out *o,
+			struct ga_json_err *err)
 {
 	enum { V, V_OR_END, KEY_OR_END, KEY, COLON, AFTER } st = V;
 	const char *s = sp.ptr;
@@ -246,6 +303,7 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 
 	for (;;) {
 		char c;
+		bool in_obj;
 
 		while (i < len && ga_json_ws(s[i])) {
 			i++;
@@ -257,9 +315,11 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 			return ga_json_fail(err, i, "unexpected end of JSON");
 		}
 		c = s[i];
+		in_obj = depth && (objs & ((uint64_t)1 << (depth - 1)));
 		switch (st) {
 		case V_OR_END:
 			if (c == ']') {
+				ga_json_close(o, depth, i);
 				depth--;
 				i++;
 				st = AFTER;
@@ -276,26 +336,38 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 				} else {
 					objs &= ~((uint64_t)1 << depth);
 				}
+				o->open[depth] = o->t && o->n < o->max ? o->n : -1;
+				ga_json_value(o, depth, in_obj, c == '{' ? GA_JSON_OBJECT
+									 : GA_JSON_ARRAY, i, 0);
 				depth++;
 				i++;
 				st = c == '{' ? KEY_OR_END : V_OR_END;
 			} else if (c == '"') {
+				size_t at = i;
+
 				if (ga_json_string(s, len, &i, err)) {
 					return -EINVAL;
 				}
+				ga_json_value(o, depth, in_obj, GA_JSON_STRING, at + 1, i - 1);
 				st = AFTER;
 			} else if (c == '-' || ga_json_digit(c)) {
+				size_t at = i;
+
 				if (ga_json_number(s, len, &i, err)) {
 					return -EINVAL;
 				}
+				ga_json_value(o, depth, in_obj, GA_JSON_PRIMITIVE, at, i);
 				st = AFTER;
 			} else if (len - i >= 4 && memcmp(s + i, "true", 4) == 0) {
+				ga_json_value(o, depth, in_obj, GA_JSON_PRIMITIVE, i, i + 4);
 				i += 4;
 				st = AFTER;
 			} else if (len - i >= 5 && memcmp(s + i, "false", 5) == 0) {
+				ga_json_value(o, depth, in_obj, GA_JSON_PRIMITIVE, i, i + 5);
 				i += 5;
 				st = AFTER;
 			} else if (len - i >= 4 && memcmp(s + i, "null", 4) == 0) {
+				ga_json_value(o, depth, in_obj, GA_JSON_PRIMITIVE, i, i + 4);
 				i += 4;
 				st = AFTER;
 			} else {
@@ -304,6 +376,7 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 			break;
 		case KEY_OR_END:
 			if (c == '}') {
+				ga_json_close(o, depth, i);
 				depth--;
 				i++;
 				st = AFTER;
@@ -314,8 +387,16 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 			if (c != '"') {
 				return ga_json_fail(err, i, "expected a string key");
 			}
-			if (ga_json_string(s, len, &i, err)) {
-				return -EINVAL;
+			{
+				size_t at = i;
+
+				if (ga_json_string(s, len, &i, err)) {
+					return -EINVAL;
+				}
+				ga_json_emit(o, depth, GA_JSON_STRING, at + 1, i - 1);
+				if (o->t && o->n <= o->max) {
+					o->t[o->n - 1].size = 1; /* its value */
+				}
 			}
 			st = COLON;
 			break;
@@ -334,6 +415,7 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 				if (c == ',') {
 					st = KEY;
 				} else if (c == '}') {
+					ga_json_close(o, depth, i);
 					depth--;
 				} else {
 					return ga_json_fail(err, i, "expected ',' or '}'");
@@ -342,6 +424,7 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 				if (c == ',') {
 					st = V;
 				} else if (c == ']') {
+					ga_json_close(o, depth, i);
 					depth--;
 				} else {
 					return ga_json_fail(err, i, "expected ',' or ']'");
@@ -351,6 +434,29 @@ int ga_json_check(struct ga_span sp, struct ga_json_err *err)
 			break;
 		}
 	}
+}
+
+int ga_json_check(struct ga_span sp, struct ga_json_err *err)
+{
+	struct ga_json_out o = { .t = NULL };
+
+	return ga_json_scan(sp, &o, err);
+}
+
+int ga_json_tokenize(struct ga_span sp, struct ga_json_tok *t, int max,
+		     struct ga_json_err *err)
+{
+	struct ga_json_out o = { .t = t, .max = max };
+	int rc;
+
+	if (sp.len >= INT_MAX) {
+		return ga_json_fail(err, 0, "document too large");
+	}
+	rc = ga_json_scan(sp, &o, err);
+	if (rc) {
+		return rc;
+	}
+	return o.n > max ? -EMSGSIZE : o.n;
 }
 
 /* Append code point @cp as UTF-8 if it fits before the NUL. */
