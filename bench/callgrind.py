@@ -23,7 +23,8 @@ Phases are callgrind's inclusive costs of their entry points:
            (decoding the kept copy)
   journal  ga_daemon_sink_event without to_msg (dedupe, encode, append)
            + ga_journal_sync without the apply callback
-  alert    ga_daemon_apply_event: store, alarms, LCD redraw
+  alert    ga_daemon_apply_event (store, alarms) + ga_alert_redraw_cb
+           (the LCD redraw, once per loop iteration)
   total    every instruction of the process; "other" is the rest
            (event loop, poll, timers, server state machine)
 
@@ -181,7 +182,8 @@ def run_once(build, work, name, singles, batches):
 
 FUNCS = ("mbedtls_ssl_read", "mbedtls_ssl_write", "ga_http_parse",
          "ga_http_resp_write", "ga_eventgrid_parse", "ga_daemon_sink_event",
-         "ga_eventgrid_to_msg", "ga_journal_sync", "ga_daemon_apply_event")
+         "ga_eventgrid_to_msg", "ga_journal_sync", "ga_daemon_apply_event",
+         "ga_alert_redraw_cb")
 
 
 def inclusive(path):
@@ -219,7 +221,7 @@ def phases(c):
         "http": c["ga_http_parse"] + c["ga_http_resp_write"],
         "parse": c["ga_eventgrid_parse"] - sink + to_msg,
         "journal": sink - to_msg + c["ga_journal_sync"] - apply_,
-        "alert": apply_,
+        "alert": apply_ + c["ga_alert_redraw_cb"],
         "total": c["total"],
     }
     ph["other"] = ph["total"] - sum(ph[k] for k in PHASES[:5])

@@ -37,6 +37,7 @@ static bool ga_alert_alarms(const struct ga_msg *m)
 }
 
 static void ga_alert_clock_cb(struct ga_timer *t);
+static void ga_alert_redraw_cb(struct ga_timer *t);
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 		    struct ga_loop *loop, const struct ga_store *store,
@@ -53,6 +54,7 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 	al->show = show;
 	al->arg = arg;
 	al->clock.cb = ga_alert_clock_cb;
+	al->redraw.cb = ga_alert_redraw_cb;
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		al->stop[o].t.cb = ga_alert_stop_cb;
 		al->stop[o].al = al;
@@ -84,6 +86,10 @@ static void ga_alert_display(struct ga_alert *al)
 	unsigned int waiting = 0;
 	struct ga_span lines[4];
 	char tag[16] = "";
+
+	if (al->redraw.armed) {
+		ga_timer_cancel(al->loop, &al->redraw); /* drawn now */
+	}
 
 	for (unsigned int i = 0;; i++) {
 		const struct ga_msg *m = ga_store_nth(al->store, i);
@@ -153,6 +159,11 @@ static void ga_alert_clock_cb(struct ga_timer *t)
 	ga_alert_display(ga_container_of(t, struct ga_alert, clock));
 }
 
+static void ga_alert_redraw_cb(struct ga_timer *t)
+{
+	ga_alert_display(ga_container_of(t, struct ga_alert, redraw));
+}
+
 void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 {
 	const struct ga_conf_alert *cfg = &al->conf->alert[m->cls];
@@ -176,8 +187,8 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 			}
 		}
 	}
-	if (!replay) {
-		ga_alert_display(al);
+	if (!replay && !al->redraw.armed) {
+		ga_timer_set(al->loop, &al->redraw, 0);
 	}
 }
 
@@ -250,6 +261,7 @@ int ga_alert_test(struct ga_alert *al, struct ga_span name)
 void ga_alert_close(struct ga_alert *al)
 {
 	ga_timer_cancel(al->loop, &al->clock);
+	ga_timer_cancel(al->loop, &al->redraw);
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		ga_timer_cancel(al->loop, &al->stop[o].t);
 	}
