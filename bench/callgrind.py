@@ -31,8 +31,9 @@ Phases are callgrind's inclusive costs of their entry points:
   bench/callgrind.py --build DIR [--out DIR] [--json FILE]
       measure, print a table, write FILE
   bench/callgrind.py ... --check BASELINE
-      measure and fail (exit 1) when a phase grows more than 10 % over
-      BASELINE (bench/callgrind-baseline.json)
+      measure and fail (exit 1) when a phase grows more than 10 % (and
+      more than 2 % of the total) over BASELINE
+      (bench/callgrind-baseline.json)
 """
 import argparse
 import json
@@ -52,10 +53,11 @@ SECRET = "bench-secret"
 TIMEOUT_S = 60          # one request under callgrind: far less than this
 START_TIMEOUT_S = 120   # start-up under callgrind (key generation included)
 TOLERANCE = 0.10        # the issue's regression bound
-# Phases below this many instructions per event are too small for a 10 %
-# bound to mean anything (a few branches of noise): checked against an
-# absolute slack instead.
-SLACK_IR = 300
+# Small phases are checked against an absolute slack too: 2 % of the
+# load's total. "other" in batches is a residual near zero that moves by
+# a few hundred Ir/event between runs (how many reads and poll wakeups a
+# 100 KB body takes depends on timing, shared by 100 events).
+SLACK_SHARE = 0.02
 
 S0, S1 = 200, 2000      # single-event requests
 B0, B1 = 2, 20          # 100-event requests
@@ -260,7 +262,8 @@ def check(res, base):
     for load in ("single", "batch100"):
         for k in PHASES:
             now, was = res[load][k], base[load][k]
-            if now > was * (1 + TOLERANCE) and now - was > SLACK_IR:
+            slack = SLACK_SHARE * base[load]["total"]
+            if now > was * (1 + TOLERANCE) and now - was > slack:
                 bad.append("%s %s: %d > %d + 10 %%" % (load, k, now, was))
     return bad
 
@@ -298,7 +301,7 @@ def main():
             print("bench-check: FAIL " + b)
         if bad:
             sys.exit(1)
-        print("bench-check: ok (every phase within 10 %% of %s)" % a.check)
+        print("bench-check: ok (no phase grew more than 10 %% and 2 %% of the total over %s)" % a.check)
 
 
 if __name__ == "__main__":
