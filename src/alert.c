@@ -113,6 +113,7 @@ static void ga_alert_quiet_cb(struct ga_timer *t)
 		ga_alert_refresh(al); /* latched outputs stop or resume */
 	}
 }
+static void ga_alert_redraw_cb(struct ga_timer *t);
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 		    struct ga_loop *loop, const struct ga_store *store,
@@ -134,6 +135,7 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 	/* alerts overdue at start escalate at once, without a chirp */
 	al->esc_checked_s = (int64_t)time(NULL);
 	ga_alert_quiet_update(al);
+	al->redraw.cb = ga_alert_redraw_cb;
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		al->stop[o].t.cb = ga_alert_stop_cb;
 		al->stop[o].al = al;
@@ -157,6 +159,39 @@ static const char *ga_alert_label(const struct ga_msg *m)
 	}
 }
 
+/* Append at most @max bytes of @src to @dst (capacity @size, @*len used),
+ * cut to fit, NUL-terminated. The LCD lines are redrawn for every batch:
+ * copies, not snprintf (~4,000 instructions a redraw, callgrind). */
+static void ga_alert_cat(char *dst, size_t size, size_t *len, const char *src,
+			 size_t max)
+{
+	size_t n = strnlen(src, max);
+
+	if (n > size - 1 - *len) {
+		n = size - 1 - *len;
+	}
+	memcpy(dst + *len, src, n);
+	*len += n;
+	dst[*len] = '\0';
+}
+
+/* " 1/N" */
+static void ga_alert_tag(char *tag, unsigned int n)
+{
+	char d[10];
+	size_t k = 0, o = 3;
+
+	do {
+		d[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	memcpy(tag, " 1/", 3);
+	while (k) {
+		tag[o++] = d[--k];
+	}
+	tag[o] = '\0';
+}
+
 /* What the LCD shows: of the unacknowledged messages with lcd = yes,
  * the one with the highest rule priority, the newest among equals; "n/m"
  * when more wait; else the idle screen. */
@@ -165,6 +200,10 @@ static void ga_alert_display(struct ga_alert *al)
 	const struct ga_msg *show = NULL;
 	unsigned int waiting = 0, best = 0;
 	char tag[16] = "";
+
+	if (al->redraw.armed) {
+		ga_timer_cancel(al->loop, &al->redraw); /* drawn now */
+	}
 
 	for (unsigned int i = 0;; i++) {
 		const struct ga_msg *m = ga_store_nth(al->store, i);
@@ -194,8 +233,9 @@ static void ga_alert_display(struct ga_alert *al)
 			waiting += (unsigned int)(all - kept);
 		}
 	}
+	_Static_assert(sizeof(tag) >= 3 + 10 + 1, "tag holds \" 1/\" and a uint");
 	if (waiting > 1) {
-		snprintf(tag, sizeof(tag), " 1/%u", waiting);
+		ga_alert_tag(tag, waiting);
 	}
 	if (al->journal_full) {
 		/* the one thing the room must know: alerts are being refused */
@@ -207,10 +247,15 @@ static void ga_alert_display(struct ga_alert *al)
 	} else if (show) {
 		const char *who = show->cls == GA_CLASS_SMS_FAILED ? show->to
 				  : show->sender[0] ? show->sender : show->from;
+		size_t len = 0;
 
-		snprintf(al->line[0], sizeof(al->line[0]), "%s %.128s%s",
-			 ga_alert_label(show), who, tag);
-		if (waiting > 1 && strlen(al->line[0]) > al->conf->lcd.cols) {
+		al->line[0][0] = '\0';
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len,
+			     ga_alert_label(show), sizeof(al->line[0]));
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len, " ", 1);
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len, who, 128);
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len, tag, sizeof(tag));
+		if (waiting > 1 && len > al->conf->lcd.cols) {
 			/* keep the indicator visible: cut the name, not n/m */
 			size_t keep = al->conf->lcd.cols > strlen(tag)
 					      ? al->conf->lcd.cols - strlen(tag)
@@ -224,8 +269,10 @@ static void ga_alert_display(struct ga_alert *al)
 				 show->status, show->details[0] ? ": " : "",
 				 show->details);
 		} else {
-			snprintf(al->line[1], sizeof(al->line[1]), "%.*s",
-				 (int)sizeof(al->line[1]) - 1, show->text);
+			len = 0;
+			al->line[1][0] = '\0';
+			ga_alert_cat(al->line[1], sizeof(al->line[1]), &len,
+				     show->text, sizeof(al->line[1]));
 		}
 		al->shown_seq = show->seq;
 		ga_timer_cancel(al->loop, &al->clock);
@@ -281,6 +328,11 @@ void ga_alert_reconf(struct ga_alert *al, const struct ga_conf *conf)
 	ga_alert_refresh(al); /* priorities and outputs may have changed */
 }
 
+static void ga_alert_redraw_cb(struct ga_timer *t)
+{
+	ga_alert_display(ga_container_of(t, struct ga_alert, redraw));
+}
+
 void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 {
 	struct ga_rules_action act, *cfg = &act;
@@ -327,8 +379,8 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 			}
 		}
 	}
-	if (!replay) {
-		ga_alert_display(al);
+	if (!replay && !al->redraw.armed) {
+		ga_timer_set(al->loop, &al->redraw, 0);
 	}
 }
 
@@ -468,6 +520,7 @@ void ga_alert_close(struct ga_alert *al)
 	ga_timer_cancel(al->loop, &al->clock);
 	ga_timer_cancel(al->loop, &al->quiet);
 	ga_timer_cancel(al->loop, &al->escalate);
+	ga_timer_cancel(al->loop, &al->redraw);
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		ga_timer_cancel(al->loop, &al->stop[o].t);
 	}
