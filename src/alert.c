@@ -48,10 +48,9 @@ static void ga_alert_quiet_cb(struct ga_timer *t);
  * again at least this often. */
 #define GA_ALERT_WALL_RECHECK_S 600u
 
-/* What @m does: its rule's actions over its class's, the rule looked up
- * once per stored message (see rule_of in alert.h). */
-static void ga_alert_act(struct ga_alert *al, const struct ga_msg *m,
-			 struct ga_rules_action *a)
+/* The rule @m matched, looked up once per stored message (see rule_of
+ * in alert.h). */
+static int ga_alert_rule(struct ga_alert *al, const struct ga_msg *m)
 {
 	ptrdiff_t slot = m - al->store->msgs;
 	int rule;
@@ -70,7 +69,14 @@ static void ga_alert_act(struct ga_alert *al, const struct ga_msg *m,
 			al->rule_seq[slot] = m->seq;
 		}
 	}
-	ga_rules_actions(al->conf, m->cls, rule, a);
+	return rule;
+}
+
+/* What @m does: its rule's actions over its class's. */
+static void ga_alert_act(struct ga_alert *al, const struct ga_msg *m,
+			 struct ga_rules_action *a)
+{
+	ga_rules_actions(al->conf, m->cls, ga_alert_rule(al, m), a);
 }
 
 /* Whether output @o of an event with @a stays silent now. */
@@ -207,21 +213,18 @@ static void ga_alert_display(struct ga_alert *al)
 
 	for (unsigned int i = 0;; i++) {
 		const struct ga_msg *m = ga_store_nth(al->store, i);
-		struct ga_rules_action act;
+		unsigned int prio;
 
 		if (!m) {
 			break;
 		}
-		if (m->acked) {
+		if (m->acked ||
+		    !ga_rules_lcd(al->conf, m->cls, ga_alert_rule(al, m), &prio)) {
 			continue;
 		}
-		ga_alert_act(al, m, &act);
-		if (!act.lcd) {
-			continue;
-		}
-		if (!show || act.priority > best) {
+		if (!show || prio > best) {
 			show = m;
-			best = act.priority;
+			best = prio;
 		}
 		waiting++;
 	}
