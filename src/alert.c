@@ -48,10 +48,9 @@ static void ga_alert_quiet_cb(struct ga_timer *t);
  * again at least this often. */
 #define GA_ALERT_WALL_RECHECK_S 600u
 
-/* What @m does: its rule's actions over its class's, the rule looked up
- * once per stored message (see rule_of in alert.h). */
-static void ga_alert_act(struct ga_alert *al, const struct ga_msg *m,
-			 struct ga_rules_action *a)
+/* The rule @m matched, looked up once per stored message (see rule_of
+ * in alert.h). */
+static int ga_alert_rule(struct ga_alert *al, const struct ga_msg *m)
 {
 	ptrdiff_t slot = m - al->store->msgs;
 	int rule;
@@ -70,7 +69,14 @@ static void ga_alert_act(struct ga_alert *al, const struct ga_msg *m,
 			al->rule_seq[slot] = m->seq;
 		}
 	}
-	ga_rules_actions(al->conf, m->cls, rule, a);
+	return rule;
+}
+
+/* What @m does: its rule's actions over its class's. */
+static void ga_alert_act(struct ga_alert *al, const struct ga_msg *m,
+			 struct ga_rules_action *a)
+{
+	ga_rules_actions(al->conf, m->cls, ga_alert_rule(al, m), a);
 }
 
 /* Whether output @o of an event with @a stays silent now. */
@@ -113,12 +119,13 @@ static void ga_alert_quiet_cb(struct ga_timer *t)
 		ga_alert_refresh(al); /* latched outputs stop or resume */
 	}
 }
+static void ga_alert_redraw_cb(struct ga_timer *t);
 
 void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 		    struct ga_loop *loop, const struct ga_store *store,
 		    struct ga_alarm *alarm,
-		    void (*show)(void *arg, const struct ga_span *lines,
-				 unsigned int n),
+		    void (*show)(void *arg, struct ga_span head,
+				 struct ga_span body),
 		    void *arg)
 {
 	memset(al, 0, sizeof(*al));
@@ -134,6 +141,7 @@ void ga_alert_setup(struct ga_alert *al, const struct ga_conf *conf,
 	/* alerts overdue at start escalate at once, without a chirp */
 	al->esc_checked_s = (int64_t)time(NULL);
 	ga_alert_quiet_update(al);
+	al->redraw.cb = ga_alert_redraw_cb;
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		al->stop[o].t.cb = ga_alert_stop_cb;
 		al->stop[o].al = al;
@@ -157,6 +165,39 @@ static const char *ga_alert_label(const struct ga_msg *m)
 	}
 }
 
+/* Append at most @max bytes of @src to @dst (capacity @size, @*len used),
+ * cut to fit, NUL-terminated. The LCD lines are redrawn for every batch:
+ * copies, not snprintf (~4,000 instructions a redraw, callgrind). */
+static void ga_alert_cat(char *dst, size_t size, size_t *len, const char *src,
+			 size_t max)
+{
+	size_t n = strnlen(src, max);
+
+	if (n > size - 1 - *len) {
+		n = size - 1 - *len;
+	}
+	memcpy(dst + *len, src, n);
+	*len += n;
+	dst[*len] = '\0';
+}
+
+/* " 1/N" */
+static void ga_alert_tag(char *tag, unsigned int n)
+{
+	char d[10];
+	size_t k = 0, o = 3;
+
+	do {
+		d[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	memcpy(tag, " 1/", 3);
+	while (k) {
+		tag[o++] = d[--k];
+	}
+	tag[o] = '\0';
+}
+
 /* What the LCD shows: of the unacknowledged messages with lcd = yes,
  * the one with the highest rule priority, the newest among equals; "n/m"
  * when more wait; else the idle screen. */
@@ -164,39 +205,60 @@ static void ga_alert_display(struct ga_alert *al)
 {
 	const struct ga_msg *show = NULL;
 	unsigned int waiting = 0, best = 0;
-	struct ga_span lines[4];
 	char tag[16] = "";
+
+	if (al->redraw.armed) {
+		ga_timer_cancel(al->loop, &al->redraw); /* drawn now */
+	}
 
 	for (unsigned int i = 0;; i++) {
 		const struct ga_msg *m = ga_store_nth(al->store, i);
-		struct ga_rules_action act;
+		unsigned int prio;
 
 		if (!m) {
 			break;
 		}
-		if (m->acked) {
+		if (m->acked ||
+		    !ga_rules_lcd(al->conf, m->cls, ga_alert_rule(al, m), &prio)) {
 			continue;
 		}
-		ga_alert_act(al, m, &act);
-		if (!act.lcd) {
-			continue;
-		}
-		if (!show || act.priority > best) {
+		if (!show || prio > best) {
 			show = m;
-			best = act.priority;
+			best = prio;
 		}
 		waiting++;
 	}
-	if (waiting > 1) {
-		snprintf(tag, sizeof(tag), " 1/%u", waiting);
+	if (show && al->count) {
+		/* messages older than the store holds wait too */
+		unsigned long all, kept = ga_store_unacked(al->store);
+
+		if (al->count(al->count_arg, &all) == 0 && all > kept) {
+			waiting += (unsigned int)(all - kept);
+		}
 	}
-	if (show) {
+	_Static_assert(sizeof(tag) >= 3 + 10 + 1, "tag holds \" 1/\" and a uint");
+	if (waiting > 1) {
+		ga_alert_tag(tag, waiting);
+	}
+	if (al->journal_full) {
+		/* the one thing the room must know: alerts are being refused */
+		snprintf(al->line[0], sizeof(al->line[0]), "JOURNAL FULL");
+		snprintf(al->line[1], sizeof(al->line[1]),
+			 "New alerts refused. Acknowledge to free space.");
+		al->shown_seq = 0;
+		ga_timer_cancel(al->loop, &al->clock);
+	} else if (show) {
 		const char *who = show->cls == GA_CLASS_SMS_FAILED ? show->to
 				  : show->sender[0] ? show->sender : show->from;
+		size_t len = 0;
 
-		snprintf(al->line[0], sizeof(al->line[0]), "%s %.128s%s",
-			 ga_alert_label(show), who, tag);
-		if (waiting > 1 && strlen(al->line[0]) > al->conf->lcd.cols) {
+		al->line[0][0] = '\0';
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len,
+			     ga_alert_label(show), sizeof(al->line[0]));
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len, " ", 1);
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len, who, 128);
+		ga_alert_cat(al->line[0], sizeof(al->line[0]), &len, tag, sizeof(tag));
+		if (waiting > 1 && len > al->conf->lcd.cols) {
 			/* keep the indicator visible: cut the name, not n/m */
 			size_t keep = al->conf->lcd.cols > strlen(tag)
 					      ? al->conf->lcd.cols - strlen(tag)
@@ -210,8 +272,10 @@ static void ga_alert_display(struct ga_alert *al)
 				 show->status, show->details[0] ? ": " : "",
 				 show->details);
 		} else {
-			snprintf(al->line[1], sizeof(al->line[1]), "%.*s",
-				 (int)sizeof(al->line[1]) - 1, show->text);
+			len = 0;
+			al->line[1][0] = '\0';
+			ga_alert_cat(al->line[1], sizeof(al->line[1]), &len,
+				     show->text, sizeof(al->line[1]));
 		}
 		al->shown_seq = show->seq;
 		ga_timer_cancel(al->loop, &al->clock);
@@ -229,11 +293,7 @@ static void ga_alert_display(struct ga_alert *al)
 		ga_timer_set(al->loop, &al->clock,
 			     (uint64_t)(60 - tm.tm_sec) * 1000u);
 	}
-	al->line[2][0] = al->line[3][0] = '\0';
-	for (int r = 0; r < 4; r++) {
-		lines[r] = ga_span_str(al->line[r]);
-	}
-	al->show(al->arg, lines, 4);
+	al->show(al->arg, ga_span_str(al->line[0]), ga_span_str(al->line[1]));
 }
 
 static void ga_alert_clock_cb(struct ga_timer *t)
@@ -269,6 +329,11 @@ void ga_alert_reconf(struct ga_alert *al, const struct ga_conf *conf)
 	al->rule_conf = NULL; /* the two config structs alternate: match again */
 	ga_alert_quiet_update(al);
 	ga_alert_refresh(al); /* priorities and outputs may have changed */
+}
+
+static void ga_alert_redraw_cb(struct ga_timer *t)
+{
+	ga_alert_display(ga_container_of(t, struct ga_alert, redraw));
 }
 
 void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
@@ -317,8 +382,8 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 			}
 		}
 	}
-	if (!replay) {
-		ga_alert_display(al);
+	if (!replay && !al->redraw.armed) {
+		ga_timer_set(al->loop, &al->redraw, 0);
 	}
 }
 
@@ -383,6 +448,17 @@ void ga_alert_refresh(struct ga_alert *al)
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		enum ga_pattern cur = ga_alarm_pattern(al->alarm, (enum ga_output)o);
 
+		if (o == GA_OUT_FAIL_LED && al->journal_full) {
+			/* fast flicker means "refusing events", whatever a
+			 * failed SMS would show there: it wins */
+			if (cur != GA_PAT_FAST) {
+				ga_alarm_stop(al->alarm, (enum ga_output)o);
+				ga_alarm_start(al->alarm, (enum ga_output)o,
+					       GA_PAT_FAST);
+			}
+			continue;
+		}
+
 		if (want[o] == GA_PAT_OFF) {
 			if (cur != GA_PAT_OFF && !ga_pattern_is_oneshot(cur) &&
 			    !al->stop[o].t.armed) {
@@ -393,6 +469,25 @@ void ga_alert_refresh(struct ga_alert *al)
 		}
 	}
 	ga_alert_display(al);
+}
+
+void ga_alert_set_count(struct ga_alert *al,
+			int (*count)(void *arg, unsigned long *n), void *arg)
+{
+	al->count = count;
+	al->count_arg = arg;
+}
+
+void ga_alert_journal_full(struct ga_alert *al, bool full)
+{
+	if (full == al->journal_full) {
+		return;
+	}
+	al->journal_full = full;
+	if (full) {
+		ga_alarm_start(al->alarm, GA_OUT_BUZZER, GA_PAT_BEEP);
+	}
+	ga_alert_refresh(al); /* fail_led fast while full; the screen */
 }
 
 int ga_alert_test(struct ga_alert *al, struct ga_span name)
@@ -428,6 +523,7 @@ void ga_alert_close(struct ga_alert *al)
 	ga_timer_cancel(al->loop, &al->clock);
 	ga_timer_cancel(al->loop, &al->quiet);
 	ga_timer_cancel(al->loop, &al->escalate);
+	ga_timer_cancel(al->loop, &al->redraw);
 	for (int o = 0; o < GA_OUT__COUNT; o++) {
 		ga_timer_cancel(al->loop, &al->stop[o].t);
 	}

@@ -76,6 +76,7 @@ struct ga_msg {
 	bool acked;
 	bool status_unknown;
 	bool edit;          /* a chat edit: replaces the text of msgid */
+	bool hidden;        /* a rule's ignore = yes: journaled, never shown */
 	int64_t time;       /* when received, unix seconds */
 	uint64_t key;       /* ga_event_key(id, source): dedupe */
 	char id[GA_MSG_ID_MAX];

@@ -259,6 +259,23 @@ void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 	a->hook = r->hook;
 }
 
+bool ga_rules_lcd(const struct ga_conf *c, int cls, int rule,
+		  unsigned int *priority)
+{
+	const struct ga_conf_rule *r;
+
+	if (rule < 0 || (unsigned int)rule >= c->nrules) {
+		*priority = 0;
+		return c->alert[cls].lcd;
+	}
+	r = &c->rule[rule];
+	*priority = r->priority;
+	if (r->ignore) {
+		return false;
+	}
+	return (r->set & GA_RULE_SET_LCD) ? r->act.lcd : c->alert[cls].lcd;
+}
+
 bool ga_rules_escalated(const struct ga_rules_action *a, int64_t recv_s,
 			time_t now, uint32_t *left_s)
 {

@@ -54,6 +54,12 @@ int ga_rules_match(const struct ga_conf *c, const struct ga_msg *m);
 void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 		      struct ga_rules_action *a);
 
+/* Just what the display needs of ga_rules_actions(), without building
+ * the whole action (it runs for every kept message at each redraw):
+ * shown on the LCD, and *@priority. */
+bool ga_rules_lcd(const struct ga_conf *c, int cls, int rule,
+		  unsigned int *priority);
+
 /* Whether a message received at @recv_s (unix seconds, as journaled)
  * with actions @a is escalated at @now. When it is not (yet), *@left_s
  * gets the seconds until it is, 0 when it never is. A wall clock that

@@ -44,6 +44,46 @@ static void ga_webhook_body(struct ga_webhook_resp *resp, const char *fmt, ...)
 						 : resp->body_size - 1);
 }
 
+/* {"accepted":A,"duplicates":D,"ignored":I}, the answer to every
+ * delivery: written directly, not through vsnprintf (~1,600 instructions
+ * a request, callgrind). */
+static size_t ga_webhook_put(char *out, size_t o, const char *lit, unsigned int v)
+{
+	char d[10];
+	size_t k = 0, n = strlen(lit);
+
+	memcpy(out + o, lit, n);
+	o += n;
+	do {
+		d[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k) {
+		out[o++] = d[--k];
+	}
+	return o;
+}
+
+static void ga_webhook_counts(struct ga_webhook_resp *resp, unsigned int a,
+			      unsigned int d, unsigned int i)
+{
+	char b[80]; /* the literals (40) and three 10-digit numbers */
+	size_t o = 0;
+
+	o = ga_webhook_put(b, o, "{\"accepted\":", a);
+	o = ga_webhook_put(b, o, ",\"duplicates\":", d);
+	o = ga_webhook_put(b, o, ",\"ignored\":", i);
+	b[o++] = '}';
+	if (o >= resp->body_size) {
+		o = resp->body_size ? resp->body_size - 1 : 0;
+	}
+	memcpy(resp->body, b, o);
+	if (resp->body_size) {
+		resp->body[o] = '\0';
+	}
+	resp->body_len = o;
+}
+
 void ga_webhook_error(struct ga_webhook_resp *resp, int status,
 		      const char *reason)
 {
@@ -212,6 +252,8 @@ void ga_webhook_handle(struct ga_webhook *w, const struct ga_webhook_req *req,
 			ga_webhook_error(resp, 503,
 					 w->sink_err == -EBUSY
 						 ? "overloaded, retry later"
+					 : w->sink_err == -ENOSPC
+						 ? "journal full, retry later"
 						 : "journal unavailable, retry later");
 			return;
 		}
@@ -236,8 +278,7 @@ void ga_webhook_handle(struct ga_webhook *w, const struct ga_webhook_req *req,
 				w->validation_code);
 		return;
 	}
-	ga_webhook_body(resp, "{\"accepted\":%u,\"duplicates\":%u,\"ignored\":%u}",
-			w->n_accepted, w->n_duplicate, w->n_ignored);
+	ga_webhook_counts(resp, w->n_accepted, w->n_duplicate, w->n_ignored);
 }
 
 void ga_webhook_commit_failed(struct ga_webhook *w,

@@ -28,6 +28,12 @@ uint8_t ga_fold_placeholder(enum ga_rom rom);
 size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 	       size_t size);
 
+/* ga_fold(), also marking in @unit[k] (1 or 0) whether out[k] starts a
+ * folded character: a fallback such as € -> "EUR" is one unit of three
+ * codes, which a line break must not split. */
+size_t ga_fold_units(enum ga_rom rom, const char *utf8, size_t len,
+		     uint8_t *out, size_t size, uint8_t *unit);
+
 /* What a ROM code looks like, as UTF-8 (for reading a display back). */
 const char *ga_fold_glyph(enum ga_rom rom, uint8_t code);
 

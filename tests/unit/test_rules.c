@@ -525,12 +525,11 @@ static uint64_t clk(void *a)
 }
 
 static char shown[2][128];
-static void show(void *arg, const struct ga_span *l, unsigned int n)
+static void show(void *arg, struct ga_span head, struct ga_span body)
 {
 	(void)arg;
-	for (unsigned int i = 0; i < 2 && i < n; i++) {
-		ga_span_copy(l[i], shown[i], sizeof(shown[i]));
-	}
+	ga_span_copy(head, shown[0], sizeof(shown[0]));
+	ga_span_copy(body, shown[1], sizeof(shown[1]));
 }
 
 static void set_level(void *arg, enum ga_output o, bool on)
@@ -590,6 +589,7 @@ static void test_alert_uses_rules(void **state)
 	assert_true(al.quiet_on);
 
 	ga_alert_event(&al, add("+1425", "PRESSURE LOW"), false);
+	ga_loop_run_timers(&loop); /* the redraw: end of this loop iteration */
 	assert_string_equal(shown[0], "SMS +1425");
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_ON);
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_OFF);
@@ -597,6 +597,7 @@ static void test_alert_uses_rules(void **state)
 	/* newer, but priority 0: the urgent one stays on screen; its beep is
 	 * silent in quiet hours, its LED is not */
 	ga_alert_event(&al, add("+1555", "hello"), false);
+	ga_loop_run_timers(&loop);
 	assert_string_equal(shown[0], "SMS +1425 1/2");
 	assert_string_equal(shown[1], "PRESSURE LOW");
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_BLINK);
@@ -605,6 +606,7 @@ static void test_alert_uses_rules(void **state)
 	/* quiet = ignore rings through */
 	ga_alert_event(&al, add("+1999", "wake up"), false);
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_BEEP);
+	ga_loop_run_timers(&loop);
 	assert_string_equal(shown[0], "SMS +1425 1/3");
 
 	/* acknowledged: the next by priority, then the newest */
