@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hook.h"
+
 /* A config file is a few KiB; 64 KiB means someone pointed us at the wrong
  * file. A line longer than 1024 bytes is not a config line either. */
 #define GA_CONF_FILE_MAX (64u * 1024u)
@@ -59,6 +61,7 @@ struct ga_conf_key {
 #define OFF(m) offsetof(struct ga_conf, m), sizeof(((struct ga_conf *)0)->m)
 #define AOFF(m) offsetof(struct ga_conf_alert, m), sizeof(((struct ga_conf_alert *)0)->m)
 #define ROFF(m) offsetof(struct ga_conf_rule, m), sizeof(((struct ga_conf_rule *)0)->m)
+#define HOFF(m) offsetof(struct ga_conf_hook, m), sizeof(((struct ga_conf_hook *)0)->m)
 
 static const struct ga_conf_key ga_conf_keys[] = {
 	{ "server", "listen", T_LISTEN, OFF(server.listen), 0, 0, "0.0.0.0:8443", NULL,
@@ -211,9 +214,27 @@ static const struct ga_conf_key ga_conf_rule_keys[] = {
 	  "", NULL, "output:pattern list run when escalate_after has passed; "
 	  "unset = the class's" },
 	{ "rule", "hook", T_STR, ROFF(hook), 0, 0, "", NULL,
-	  "name of a [hook.NAME] to hand the event to (hooks: not yet built)" },
+	  "name of a [hook.NAME] to hand the event to" },
 };
 #define GA_CONF_NRULEKEYS GA_ARRAY_SIZE(ga_conf_rule_keys)
+
+/* The keys of a [hook.NAME] section; offsets into struct ga_conf_hook. */
+static const struct ga_conf_key ga_conf_hook_keys[] = {
+	{ "hook", "command", T_STR, HOFF(command), 0, 0, "", NULL,
+	  "program and arguments, split on spaces (\"double quotes\" keep "
+	  "spaces); run without a shell" },
+	{ "hook", "timeout", T_DURATION, HOFF(timeout_s), 1, 3600, "10s", NULL,
+	  "killed (SIGKILL) when it runs longer (10, 10s, 1m)" },
+	{ "hook", "max_running", T_UINT, HOFF(max_running), 1,
+	  GA_CONF_HOOK_RUN_MAX, "1", NULL,
+	  "children at once (1..4); above 1 the order of events is not kept" },
+	{ "hook", "retry", T_UINT, HOFF(retry), 0, 10, "3", NULL,
+	  "runs again after a failure, 1 s, 2 s, 4 s ... (up to 60 s) apart" },
+	{ "hook", "user", T_STR, HOFF(user), 0, 0, "", NULL,
+	  "run as this user; only when the daemon keeps root (no [system] "
+	  "user) or the same user" },
+};
+#define GA_CONF_NHOOKKEYS GA_ARRAY_SIZE(ga_conf_hook_keys)
 
 #define GA_CONF_NKEYS GA_ARRAY_SIZE(ga_conf_keys)
 #define GA_CONF_ALERT_FIRST 44 /* index of the first "alert" row */
@@ -274,6 +295,9 @@ struct ga_conf_ctx {
 	char alert_sect[48]; /* "alert.sms", "rule.scada": for messages */
 	int rule;            /* index while in [rule.NAME], else -1 */
 	unsigned int rule_line[GA_CONF_RULES_MAX][GA_CONF_NRULEKEYS];
+	int hook;            /* index while in [hook.NAME], else -1 */
+	unsigned int hook_line[GA_CONF_HOOKS_MAX][GA_CONF_NHOOKKEYS];
+	unsigned int hook_sect_line[GA_CONF_HOOKS_MAX];
 };
 
 static void ga_conf_error(struct ga_conf_ctx *x, unsigned int line,
@@ -683,7 +707,8 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 	bool b;
 	/* messages name the key as written: alert.sms.lcd, not alert.lcd */
 	const char *sec = (strcmp(k->section, "alert") == 0 ||
-			   strcmp(k->section, "rule") == 0) && x->alert_sect[0]
+			   strcmp(k->section, "rule") == 0 ||
+			   strcmp(k->section, "hook") == 0) && x->alert_sect[0]
 				  ? x->alert_sect : k->section;
 
 	switch (k->type) {
@@ -953,9 +978,12 @@ static void ga_conf_unknown_key(struct ga_conf_ctx *x, const char *section,
 {
 	const char *best = NULL;
 	unsigned int bd = 3;
-	bool rule = strcmp(section, "rule") == 0;
-	const struct ga_conf_key *keys = rule ? ga_conf_rule_keys : ga_conf_keys;
-	unsigned int nkeys = rule ? GA_CONF_NRULEKEYS : GA_CONF_NKEYS;
+	bool hook = strcmp(section, "hook") == 0;
+	bool rule = hook || strcmp(section, "rule") == 0;
+	const struct ga_conf_key *keys = hook ? ga_conf_hook_keys
+				       : rule ? ga_conf_rule_keys : ga_conf_keys;
+	unsigned int nkeys = hook ? GA_CONF_NHOOKKEYS
+			     : rule ? GA_CONF_NRULEKEYS : GA_CONF_NKEYS;
 
 	if (rule) {
 		section = x->alert_sect;
@@ -1100,6 +1128,57 @@ static void ga_conf_check_escalation(struct ga_conf_ctx *x)
 	}
 }
 
+/* [hook.NAME]: a command that splits, a user the daemon can become, and
+ * every rule's hook = NAME naming one. */
+static void ga_conf_check_hooks(struct ga_conf_ctx *x)
+{
+	const struct ga_conf *c = x->c;
+
+	for (unsigned int i = 0; i < c->nhooks; i++) {
+		const struct ga_conf_hook *h = &c->hook[i];
+		unsigned int l = x->hook_line[i][0];
+		char buf[GA_CONF_HOOK_CMD_MAX];
+		char *argv[GA_HOOK_ARGV_MAX + 1];
+		int n = ga_hook_argv(h->command, buf, argv);
+
+		if (n == -ENOENT) {
+			ga_conf_error(x, l ? l : x->hook_sect_line[i],
+				      "hook.%s: command is empty", h->name);
+		} else if (n == -E2BIG) {
+			ga_conf_error(x, l, "hook.%s: command has more than %d "
+				      "arguments", h->name, GA_HOOK_ARGV_MAX - 1);
+		} else if (n < 0) {
+			ga_conf_error(x, l, "hook.%s: command has an unclosed \"",
+				      h->name);
+		} else if (argv[0][0] != '/') {
+			ga_conf_error(x, l, "hook.%s: command must start with an "
+				      "absolute path (no shell, no PATH search)",
+				      h->name);
+		}
+		if (h->user[0] && c->system.user[0] &&
+		    strcmp(h->user, c->system.user) != 0) {
+			ga_conf_error(x, x->hook_line[i][4], "hook.%s: user = %s "
+				      "needs root, but [system] user = %s drops "
+				      "it (leave user empty or set it to %s)",
+				      h->name, h->user, c->system.user,
+				      c->system.user);
+		}
+	}
+	for (unsigned int i = 0; i < c->nrules; i++) {
+		const struct ga_conf_rule *r = &c->rule[i];
+		bool found = !r->hook[0];
+
+		for (unsigned int k = 0; !found && k < c->nhooks; k++) {
+			found = strcmp(r->hook, c->hook[k].name) == 0;
+		}
+		if (!found) {
+			ga_conf_error(x, ga_conf_rule_key_line(x, i, "hook"),
+				      "rule.%s: hook = %s, but there is no "
+				      "[hook.%s]", r->name, r->hook, r->hook);
+		}
+	}
+}
+
 /* Rules that involve more than one key (docs/configuration.md). */
 static void ga_conf_check(struct ga_conf_ctx *x)
 {
@@ -1107,6 +1186,7 @@ static void ga_conf_check(struct ga_conf_ctx *x)
 	unsigned int l;
 
 	ga_conf_check_escalation(x);
+	ga_conf_check_hooks(x);
 
 	if (c->server.nlisten == 0) {
 		snprintf(c->server.listen[0], GA_CONF_ADDR_MAX, "0.0.0.0:8443");
@@ -1245,6 +1325,71 @@ static int ga_conf_rule_section(struct ga_conf_ctx *x, struct ga_span n)
 	return 0;
 }
 
+/* [hook.NAME]: the next hook. 0 or -EINVAL (reported). */
+static int ga_conf_hook_section(struct ga_conf_ctx *x, struct ga_span n)
+{
+	struct ga_conf *c = x->c;
+	struct ga_conf_hook *h;
+
+	if (!ga_conf_rule_name_ok(n)) {
+		ga_conf_error(x, x->line, "[hook.%.*s]: a hook name is 1..%d "
+			      "letters, digits, _ or -", (int)n.len, n.ptr,
+			      GA_CONF_RULE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < c->nhooks; i++) {
+		if (ga_span_eq(n, ga_span_str(c->hook[i].name))) {
+			ga_conf_error(x, x->line, "duplicate section [hook.%s]",
+				      c->hook[i].name);
+			return -EINVAL;
+		}
+	}
+	if (c->nhooks >= GA_CONF_HOOKS_MAX) {
+		ga_conf_error(x, x->line, "[hook.%.*s]: more than %d hooks",
+			      (int)n.len, n.ptr, GA_CONF_HOOKS_MAX);
+		return -EINVAL;
+	}
+	x->hook = (int)c->nhooks++;
+	x->hook_sect_line[x->hook] = x->line;
+	h = &c->hook[x->hook];
+	memset(h, 0, sizeof(*h));
+	for (unsigned int i = 0; i < GA_CONF_NHOOKKEYS; i++) {
+		if (ga_conf_hook_keys[i].def) {
+			(void)ga_conf_set(x, &ga_conf_hook_keys[i], h,
+					  ga_span_str(ga_conf_hook_keys[i].def));
+		}
+	}
+	memcpy(h->name, n.ptr, n.len);
+	snprintf(x->alert_sect, sizeof(x->alert_sect), "hook.%s", h->name);
+	return 0;
+}
+
+/* key = value inside [hook.NAME] */
+static void ga_conf_hook_key(struct ga_conf_ctx *x, struct ga_span key,
+			     struct ga_span val)
+{
+	struct ga_conf_hook *h = &x->c->hook[x->hook];
+
+	snprintf(x->alert_sect, sizeof(x->alert_sect), "hook.%s", h->name);
+	for (unsigned int i = 0; i < GA_CONF_NHOOKKEYS; i++) {
+		const struct ga_conf_key *k = &ga_conf_hook_keys[i];
+		unsigned int *seen = &x->hook_line[x->hook][i];
+
+		if (!ga_span_eq(key, ga_span_str(k->name))) {
+			continue;
+		}
+		if (*seen) {
+			ga_conf_error(x, x->line, "duplicate key '%s' (first set "
+				      "on line %u)", k->name, *seen);
+			return;
+		}
+		*seen = x->line;
+		(void)ga_conf_set(x, k, h, val);
+		return;
+	}
+	ga_conf_unknown_key(x, "hook", key);
+}
+
 /* key = value inside [rule.NAME] */
 static void ga_conf_rule_key(struct ga_conf_ctx *x, struct ga_span key,
 			     struct ga_span val)
@@ -1313,7 +1458,17 @@ static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 		name = ga_span_trim(ga_span_make(line.ptr + 1, line.len - 2));
 		*alert_cls = -1;
 		x->rule = -1;
+		x->hook = -1;
 		x->section_line = x->line;
+		if (ga_span_istarts(name, "hook.")) {
+			if (ga_conf_hook_section(x, ga_span_make(name.ptr + 5,
+								 name.len - 5))) {
+				section[0] = '\0';
+				return;
+			}
+			snprintf(section, section_size, "hook");
+			return;
+		}
 		if (ga_span_istarts(name, "rule.")) {
 			if (ga_conf_rule_section(x, ga_span_make(name.ptr + 5,
 								 name.len - 5))) {
@@ -1380,6 +1535,10 @@ static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 		ga_conf_rule_key(x, key, val);
 		return;
 	}
+	if (strcmp(section, "hook") == 0) {
+		ga_conf_hook_key(x, key, val);
+		return;
+	}
 	for (unsigned int i = 0; i < GA_CONF_NKEYS; i++) {
 		const struct ga_conf_key *k = &ga_conf_keys[i];
 		unsigned int *seen;
@@ -1430,6 +1589,7 @@ int ga_conf_parse(struct ga_conf *c, const char *name, const char *buf,
 	x.err = err;
 	x.arg = arg;
 	x.rule = -1;
+	x.hook = -1;
 	slash = strrchr(name, '/');
 	if (slash) {
 		size_t n = (size_t)(slash - name);

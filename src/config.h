@@ -98,6 +98,22 @@ struct ga_conf_rule {
 	char hook[GA_CONF_RULE_NAME_MAX];
 };
 
+/* [hook.NAME]: a board hands its events to a handful of programs (MQTT,
+ * mail, a relay); each hook holds a slot of fixed buffers per running
+ * child (src/hook.h), so 8 bounds that memory. */
+#define GA_CONF_HOOKS_MAX 8
+#define GA_CONF_HOOK_CMD_MAX 256 /* a path and a few arguments */
+#define GA_CONF_HOOK_RUN_MAX 4   /* max_running: children per hook */
+
+struct ga_conf_hook {
+	char name[GA_CONF_RULE_NAME_MAX];
+	char command[GA_CONF_HOOK_CMD_MAX]; /* argv, split on spaces */
+	unsigned int timeout_s;
+	unsigned int max_running;
+	unsigned int retry;
+	char user[GA_CONF_NAME_MAX]; /* "" = the daemon's own */
+};
+
 /* [quiet] hours as minutes of the local day; start == end: never. */
 struct ga_conf_hours {
 	bool on;
@@ -177,6 +193,9 @@ struct ga_conf {
 
 	struct ga_conf_rule rule[GA_CONF_RULES_MAX]; /* file order */
 	unsigned int nrules;
+
+	struct ga_conf_hook hook[GA_CONF_HOOKS_MAX]; /* file order */
+	unsigned int nhooks;
 
 	struct {
 		struct ga_conf_hours hours;

@@ -35,11 +35,12 @@
 #include "webhook.h"
 #include "pull.h"
 #include "privdrop.h"
+#include "hook.h"
 #include "watchdog.h"
 
 /* fds: listeners (4) + connections + 1 spare + ctl (1 + clients) + the
  * signalfd + GPIO edge fds and LCD/watchdog spares (8). */
-#define GA_DAEMON_EXTRA_FDS (4 + 1 + 1 + GA_CTL_CLIENTS_MAX + 1 + 8)
+#define GA_DAEMON_EXTRA_FDS (4 + 1 + 1 + GA_CTL_CLIENTS_MAX + 1 + 8 + GA_HOOK_FDS)
 /* SIGTERM: how long in-flight requests may take to finish before we exit
  * anyway (Event Grid waits 30 s for a response: Microsoft's "Event Grid
  * message delivery and retry"). */
@@ -73,6 +74,7 @@ struct ga_daemon {
 	bool unsynced;
 	struct ga_pull pull;
 	struct ga_watchdog wd;
+	struct ga_hooks hooks;
 	struct ga_msg scratch;
 	struct ga_confedit edit;
 	struct ga_timer confirm; /* commit confirm: roll back when it fires */
@@ -110,6 +112,9 @@ static void ga_daemon_apply_event(void *arg, const struct ga_msg *m, bool replay
 	struct ga_daemon *d = arg;
 	const struct ga_msg *kept;
 
+	if (!replay) {
+		ga_hook_note(&d->hooks, m);
+	}
 	if (!ga_alert_admit(&d->alert, m, replay)) {
 		return; /* a rule's ignore = yes: journaled and counted only */
 	}
@@ -405,6 +410,14 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 							       (enum ga_output)k)));
 	}
 	ga_ctl_rules_status(&d->alert, o);
+	for (unsigned int i = 0; i < d->hooks.n; i++) {
+		const struct ga_hook_slot *h = &d->hooks.slot[i];
+
+		ga_ctl_printf(o, "hook.%s.state: %s\n", h->conf.name, ga_hook_state(h));
+		ga_ctl_printf(o, "hook.%s.ok: %lu\n", h->conf.name, h->ok);
+		ga_ctl_printf(o, "hook.%s.failed: %lu\n", h->conf.name, h->failed);
+		ga_ctl_printf(o, "hook.%s.queued: %lu\n", h->conf.name, h->queued);
+	}
 	ga_ctl_printf(o, "watchdog: %s\n",
 		      ga_watchdog_describe(&d->wd, listen, sizeof(listen)));
 	ga_ctl_printf(o, "pull.state: %s\n", ga_pull_state(&d->pull));
@@ -980,6 +993,7 @@ static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	d->lcd.conf = next;
 	d->gpio.conf = next;
 	ga_alert_reconf(&d->alert, next);
+	ga_hook_reconf(&d->hooks, next);
 	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
 	if (ga_pull_reconf(&d->pull, next)) {
@@ -1049,6 +1063,7 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_ctl_init(&d->ctl);
 	ga_pull_init(&d->pull);
 	ga_watchdog_init(&d->wd);
+	ga_hook_init(&d->hooks);
 	d->drain.cb = ga_daemon_drain_cb;
 	d->confirm.cb = ga_daemon_confirm_expired;
 	ga_confedit_init(&d->edit, d->conf_path);
@@ -1114,6 +1129,13 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		 * and a journal still full says so */
 		ga_alert_journal_full(&d->alert, d->journal.full);
 		ga_alert_refresh(&d->alert);
+		/* hooks run their children as a user only while we are root */
+		err = ga_hook_setup(&d->hooks, &d->loop, &d->journal, d->conf,
+				    geteuid() == 0 && !d->conf->system.user[0]);
+		if (err) {
+			ga_log(LOG_ERR, "not starting: hooks: %s", strerror(-err));
+			goto fail;
+		}
 	}
 	ga_eventgrid_init(&d->eg);
 	ga_webhook_init(&d->webhook, d->conf, &d->eg, &ga_daemon_sink, d);
@@ -1219,6 +1241,7 @@ void ga_daemon_free(struct ga_daemon *d)
 	ga_gpio_close(&d->gpio);
 	ga_lcd_close(&d->lcd);
 	ga_tls_server_free(d->tls);
+	ga_hook_free(&d->hooks);
 	ga_journal_close(&d->journal);
 	ga_history_close(&d->history);
 	ga_loop_free(&d->loop);

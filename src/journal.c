@@ -32,6 +32,7 @@ enum {
 	GA_REC_ACK = 2,
 	GA_REC_ACK_ALL = 3,
 	GA_REC_KEYS = 4,
+	GA_REC_HOOK = 5, /* u32 done, then the hook's name (no NUL) */
 };
 
 /* ---- CRC-32C (Castagnoli), table-driven; polynomial 0x82F63B78 ---------- */
@@ -511,6 +512,20 @@ static void ga_journal_apply_rec(struct ga_journal *j, unsigned int type,
 
 			if (s > j->next_seq) {
 				j->next_seq = s;
+			}
+		}
+		break;
+	case GA_REC_HOOK:
+		if (len > 4 && len - 4 < sizeof(j->hooks[0].name)) {
+			char name[sizeof(j->hooks[0].name)];
+			struct ga_journal_hook *h;
+
+			memcpy(name, p + 4, len - 4);
+			name[len - 4] = '\0';
+			h = ga_journal_hook(j, name);
+			if (h && (!h->known || ga_get32(p) > h->done)) {
+				h->done = ga_get32(p);
+				h->known = true;
 			}
 		}
 		break;
@@ -1002,8 +1017,14 @@ static int ga_journal_compact(struct ga_journal *j)
 	char tmp[sizeof(j->path) + 16];
 	uint64_t off = GA_JOURNAL_HDR, out = GA_JOURNAL_HDR, end = j->synced_off;
 	unsigned long records = 0;
+	uint32_t hook_low = UINT32_MAX;
 	int fd, err;
 
+	for (unsigned int i = 0; i < GA_JOURNAL_HOOKS_MAX; i++) {
+		if (j->hooks[i].live && j->hooks[i].done < hook_low) {
+			hook_low = j->hooks[i].done;
+		}
+	}
 	snprintf(tmp, sizeof(tmp), "%s.compact", j->path);
 	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -1043,6 +1064,34 @@ static int ga_journal_compact(struct ga_journal *j)
 			records++;
 		}
 	}
+	/* HOOK records: every hook's watermark, live or not (a hook taken
+	 * out of the config and put back goes on where it was) */
+	for (unsigned int i = 0; !err && i < GA_JOURNAL_HOOKS_MAX; i++) {
+		const struct ga_journal_hook *h = &j->hooks[i];
+		unsigned char hdr[GA_JOURNAL_REC_HDR], p[4 + sizeof(h->name)];
+		size_t nl = strlen(h->name), plen = 4 + nl;
+		uint32_t crc;
+
+		if (!h->known) {
+			continue;
+		}
+		ga_put32(p, h->done);
+		memcpy(p + 4, h->name, nl);
+		ga_put32(hdr, GA_JOURNAL_REC_MAGIC);
+		ga_put16(hdr + 4, GA_REC_HOOK);
+		ga_put16(hdr + 6, 0);
+		ga_put32(hdr + 8, (uint32_t)plen);
+		crc = ga_crc32c(0, hdr + 4, 8);
+		crc = ga_crc32c(crc, p, plen);
+		ga_put32(hdr + 12, crc);
+		err = ga_journal_write_all(fd, hdr, sizeof(hdr), (off_t)out);
+		if (!err) {
+			err = ga_journal_write_all(fd, p, plen,
+						   (off_t)(out + sizeof(hdr)));
+		}
+		out += sizeof(hdr) + plen;
+		records++;
+	}
 	while (!err && off < end) {
 		unsigned int type;
 		size_t plen;
@@ -1054,6 +1103,13 @@ static int ga_journal_compact(struct ga_journal *j)
 		}
 		off += (uint64_t)n;
 		if (type != GA_REC_EVENT || plen < 6) {
+			continue;
+		}
+		if (ga_get32(p) > hook_low) {
+			/* a live hook has not finished with it yet */
+			err = ga_journal_write_all(fd, j->rec, (size_t)n, (off_t)out);
+			out += (uint64_t)n;
+			records++;
 			continue;
 		}
 		/* flag 1: written acknowledged (an event a rule ignores) */
@@ -1097,6 +1153,7 @@ static int ga_journal_compact(struct ga_journal *j)
 	j->stats.records = records;
 	j->records_synced = (unsigned int)records;
 	j->stats.compactions++;
+	j->gen++;
 	ga_log(LOG_NOTICE, "journal %s: compacted %llu -> %llu bytes", j->path,
 	       (unsigned long long)end, (unsigned long long)out);
 	/* unacknowledged events alone above the limit: refuse new ones (503)
@@ -1108,6 +1165,87 @@ static int ga_journal_compact(struct ga_journal *j)
 		       "acknowledged", j->path, (unsigned long long)out);
 	}
 	return 0;
+}
+
+/* ---- hook watermarks and cursors ------------------------------------------------ */
+
+struct ga_journal_hook *ga_journal_hook(struct ga_journal *j, const char *name)
+{
+	struct ga_journal_hook *free_slot = NULL;
+
+	for (unsigned int i = 0; i < GA_JOURNAL_HOOKS_MAX; i++) {
+		struct ga_journal_hook *h = &j->hooks[i];
+
+		if (h->name[0] && strcmp(h->name, name) == 0) {
+			return h;
+		}
+		if (!h->name[0] && !free_slot) {
+			free_slot = h;
+		}
+	}
+	if (!free_slot) {
+		/* reuse a hook that left the config */
+		for (unsigned int i = 0; i < GA_JOURNAL_HOOKS_MAX; i++) {
+			if (!j->hooks[i].live) {
+				free_slot = &j->hooks[i];
+				break;
+			}
+		}
+	}
+	if (free_slot) {
+		memset(free_slot, 0, sizeof(*free_slot));
+		snprintf(free_slot->name, sizeof(free_slot->name), "%s", name);
+	}
+	return free_slot;
+}
+
+int ga_journal_hook_done(struct ga_journal *j, struct ga_journal_hook *h,
+			 uint32_t done)
+{
+	unsigned char p[4 + sizeof(h->name)];
+	size_t nl = strlen(h->name);
+	int err;
+
+	ga_put32(p, done);
+	memcpy(p + 4, h->name, nl);
+	err = ga_journal_put(j, GA_REC_HOOK, p, 4 + nl);
+	if (err) {
+		ga_journal_state(j, err, "write");
+		return err;
+	}
+	/* applied at once (not at the sync): the hook module is the only
+	 * writer and already acts on the new value */
+	h->done = done;
+	h->known = true;
+	return 0;
+}
+
+int ga_journal_next(struct ga_journal *j, struct ga_journal_cursor *c,
+		    uint32_t after, struct ga_msg *m, unsigned int budget)
+{
+	if (c->gen != j->gen || c->off < GA_JOURNAL_HDR) {
+		c->off = GA_JOURNAL_HDR; /* a new file: scan it from the top */
+		c->gen = j->gen;
+	}
+	while (budget--) {
+		unsigned int type;
+		size_t plen;
+		ssize_t n = ga_journal_read_rec(j, j->fd, c->off, j->synced_off,
+						&type, &plen);
+		const unsigned char *p = (unsigned char *)j->rec + GA_JOURNAL_REC_HDR;
+
+		if (n <= 0) {
+			return 0; /* the end of what is durable */
+		}
+		c->off += (uint64_t)n;
+		if (type != GA_REC_EVENT || plen < 4 || ga_get32(p) <= after) {
+			continue;
+		}
+		if (ga_journal_decode(p, plen, m) == 0) {
+			return 1;
+		}
+	}
+	return -EAGAIN;
 }
 
 /* ---- reading back ---------------------------------------------------------------- */

@@ -42,6 +42,27 @@ struct ga_conf;
  * messages go through `ack all`, which is one watermark). */
 #define GA_JOURNAL_ACKS_MAX 256
 
+/* Hook watermarks kept (one per [hook.NAME], src/hook.h). */
+#define GA_JOURNAL_HOOKS_MAX 8
+
+/* Hook progress: every event with seq <= done has completed for the hook
+ * named @name, or has given up after its retries. Journaled as HOOK
+ * records; @live marks the hooks of the running config, whose lowest
+ * watermark bounds what a compaction may drop. */
+struct ga_journal_hook {
+	char name[32];
+	uint32_t done;
+	bool known; /* a HOOK record was read or written */
+	bool live;
+};
+
+/* Where a hook's scan of the file is: an offset, valid while the file is
+ * the same one (compaction makes a new file and a new generation). */
+struct ga_journal_cursor {
+	uint64_t off;
+	unsigned long gen;
+};
+
 /* Called for each record that is durable: at open (replay) and after each
  * successful sync. @ack_seq: 0 for an event; else the acknowledged seq
  * (@all: every seq up to it). */
@@ -90,6 +111,8 @@ struct ga_journal {
 	unsigned int key_head_synced;
 	unsigned int records_synced;
 	struct ga_journal_apply apply;
+	struct ga_journal_hook hooks[GA_JOURNAL_HOOKS_MAX];
+	unsigned long gen; /* compactions: cursors from before restart */
 	char *rec;           /* GA_JOURNAL_REC_MAX scratch, reserved at open */
 	struct ga_journal_stats stats;
 };
@@ -124,6 +147,19 @@ bool ga_journal_pending(const struct ga_journal *j);
  * unsynced records are cut back and -errno returned (callers answer 503).
  * Compacts when the file exceeds max_bytes. */
 GA_MUST_CHECK int ga_journal_sync(struct ga_journal *j);
+
+/* The watermark of hook @name: NULL when the table is full. Created
+ * (unknown, done 0) on first use. */
+struct ga_journal_hook *ga_journal_hook(struct ga_journal *j, const char *name);
+/* Append a HOOK record for @h (durable at the next sync). */
+GA_MUST_CHECK int ga_journal_hook_done(struct ga_journal *j,
+				       struct ga_journal_hook *h, uint32_t done);
+/* The next durable event after cursor @c with seq > @after, decoded into
+ * @m. Reads at most @budget records (bounded work per loop iteration).
+ * 1 found (the cursor moves past it), 0 at the end of the durable
+ * records, -EAGAIN when the budget ran out first (call again). */
+int ga_journal_next(struct ga_journal *j, struct ga_journal_cursor *c,
+		    uint32_t after, struct ga_msg *m, unsigned int budget);
 
 /* ---- reading the durable records back (console history, counts) ---- */
 

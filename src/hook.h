@@ -1,0 +1,129 @@
+/* hook.h - [hook.NAME]: hand matching events to a program (docs/configuration.md).
+ *
+ * The journal is the queue: each hook keeps a watermark (every event with
+ * seq <= done has completed or given up, a HOOK record) and a cursor that
+ * scans the journal file for the next event whose rule names the hook.
+ * Nothing is queued in memory, so a slow hook never drops an event and
+ * never grows memory. After a crash the events above the watermark run
+ * again: at least once.
+ *
+ * A child gets argv from `command` (no shell), the event in GA_*
+ * environment variables and as JSON on stdin (rebuilt from the journaled
+ * fields: the raw request body is not journaled). It is reaped through a
+ * pidfd on the loop and killed (SIGKILL, its process group) at timeout.
+ * Every buffer is reserved per running child in struct ga_hooks; nothing
+ * on the loop blocks except the journal sync of a new watermark (one
+ * fdatasync per completed run, as an ack).
+ */
+#ifndef GA_HOOK_H
+#define GA_HOOK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common.h"
+#include "config.h"
+#include "event.h"
+#include "journal.h"
+#include "loop.h"
+
+/* argv entries of a command, the program included: a path and a handful
+ * of options fit; the last entry is the NULL terminator. */
+#define GA_HOOK_ARGV_MAX 16
+/* GA_TEXT is up to 1600 bytes; the other variables are at most ~700
+ * (struct ga_msg field limits), PATH ~60. */
+#define GA_HOOK_ENV_SIZE 4096
+#define GA_HOOK_ENV_MAX 12
+/* The JSON on stdin: text escaped at worst 6 bytes per byte (\u00XX for
+ * controls) is 9600, plus the other fields escaped. */
+#define GA_HOOK_JSON_SIZE 14336
+/* The first line of stderr kept for the log. */
+#define GA_HOOK_ERRLINE_MAX 160
+/* Journal records read per loop iteration when a cursor scans: each is
+ * two pread()s of at most 4 KiB from the page cache. */
+#define GA_HOOK_SCAN_BUDGET 256
+/* Retry backoff: 1 s, 2 s, 4 s ... capped here. */
+#define GA_HOOK_BACKOFF_MAX_S 60
+/* Supplementary groups of a hook's user, resolved at start. */
+#define GA_HOOK_GROUPS_MAX 32
+/* Descriptors per running child: pidfd, stdin pipe, stderr pipe. */
+#define GA_HOOK_FDS (GA_CONF_HOOKS_MAX * GA_CONF_HOOK_RUN_MAX * 3)
+
+/* Split @cmd into @buf (GA_CONF_HOOK_CMD_MAX bytes) and @argv (NULL
+ * terminated): words are separated by spaces or tabs; "double quotes"
+ * keep spaces, \" and \\ inside them are a quote and a backslash.
+ * Returns argc, or -ENOENT (empty), -E2BIG (more than GA_HOOK_ARGV_MAX - 1
+ * words), -EINVAL (an unclosed quote). */
+int ga_hook_argv(const char *cmd, char *buf, char *argv[GA_HOOK_ARGV_MAX + 1]);
+
+struct ga_hooks;
+struct ga_hook_slot;
+
+/* One running (or retry-waiting) child. */
+struct ga_hook_run {
+	struct ga_hook_slot *slot;
+	bool busy;      /* holds an event: running or waiting to retry */
+	bool running;   /* a child is alive */
+	bool timed_out;
+	pid_t pid;
+	struct ga_fd pidfd;
+	struct ga_fd in;
+	struct ga_fd err;
+	struct ga_timer timer; /* timeout while running, backoff while not */
+	unsigned int attempt;  /* 0 = the first run */
+	struct ga_msg msg;
+	char *envp[GA_HOOK_ENV_MAX + 1];
+	char env[GA_HOOK_ENV_SIZE];
+	char json[GA_HOOK_JSON_SIZE];
+	size_t json_len, json_off;
+	char errline[GA_HOOK_ERRLINE_MAX];
+	size_t errlen;
+	bool errline_done;
+};
+
+struct ga_hook_slot {
+	struct ga_hooks *hs;
+	struct ga_conf_hook conf; /* copied at start: a reload keeps it */
+	char argbuf[GA_CONF_HOOK_CMD_MAX];
+	char *argv[GA_HOOK_ARGV_MAX + 1];
+	bool as_user;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[GA_HOOK_GROUPS_MAX];
+	int ngroups;
+	struct ga_journal_hook *wm;
+	struct ga_journal_cursor cur;
+	uint32_t scanned;   /* highest seq the cursor has looked at */
+	struct ga_timer kick;
+	bool failing;       /* the last event gave up */
+	bool completed;     /* a run ended since the last watermark record */
+	unsigned long ok, failed, queued;
+	struct ga_hook_run run[GA_CONF_HOOK_RUN_MAX];
+};
+
+struct ga_hooks {
+	struct ga_loop *loop;
+	struct ga_journal *j;
+	const struct ga_conf *conf;
+	unsigned int n;
+	struct ga_hook_slot slot[GA_CONF_HOOKS_MAX];
+	struct ga_msg scratch;
+};
+
+void ga_hook_init(struct ga_hooks *hs);
+/* After the journal is open and replayed: watermarks (a new hook starts
+ * at the journal's end), queued counts, and the first runs. 0 or -errno. */
+GA_MUST_CHECK int ga_hook_setup(struct ga_hooks *hs, struct ga_loop *l,
+				struct ga_journal *j, const struct ga_conf *conf,
+				bool root);
+/* A durable live event: count it as queued for its hook and start it. */
+void ga_hook_note(struct ga_hooks *hs, const struct ga_msg *m);
+/* Reload: rules move to @conf; [hook.NAME] settings change at a restart. */
+void ga_hook_reconf(struct ga_hooks *hs, const struct ga_conf *conf);
+/* idle | running | retrying | failed */
+const char *ga_hook_state(const struct ga_hook_slot *s);
+/* Kill the children (their events run again after the restart). */
+void ga_hook_free(struct ga_hooks *hs);
+
+#endif /* GA_HOOK_H */
