@@ -552,17 +552,26 @@ fail:
 void ga_hook_init(struct ga_hooks *hs)
 {
 	memset(hs, 0, sizeof(*hs));
-	for (unsigned int i = 0; i < GA_CONF_HOOKS_MAX; i++) {
-		for (unsigned int k = 0; k < GA_CONF_HOOK_RUN_MAX; k++) {
-			struct ga_hook_run *r = &hs->slot[i].run[k];
+}
 
-			r->pidfd.fd = r->in.fd = r->err.fd = -1;
-			r->pidfd.idx = r->in.idx = r->err.idx = -1;
-			r->pidfd.cb = ga_hook_pidfd_cb;
-			r->in.cb = ga_hook_in_cb;
-			r->err.cb = ga_hook_err_cb;
-		}
+/* Reserve and set up a configured hook's runs. 0 or -ENOMEM. */
+static int ga_hook_runs_setup(struct ga_hook_slot *s)
+{
+	s->run = calloc(GA_CONF_HOOK_RUN_MAX, sizeof(*s->run)); /* setup-only */
+	if (!s->run) {
+		return -ENOMEM;
 	}
+	for (unsigned int k = 0; k < GA_CONF_HOOK_RUN_MAX; k++) {
+		struct ga_hook_run *r = &s->run[k];
+
+		r->slot = s;
+		r->pidfd.fd = r->in.fd = r->err.fd = -1;
+		r->pidfd.idx = r->in.idx = r->err.idx = -1;
+		r->pidfd.cb = ga_hook_pidfd_cb;
+		r->in.cb = ga_hook_in_cb;
+		r->err.cb = ga_hook_err_cb;
+	}
+	return 0;
 }
 
 static int ga_hook_user(struct ga_hook_slot *s, bool root)
@@ -608,8 +617,9 @@ int ga_hook_setup(struct ga_hooks *hs, struct ga_loop *l, struct ga_journal *j,
 		s->hs = hs;
 		s->conf = conf->hook[i];
 		s->kick.cb = ga_hook_kick_cb;
-		for (unsigned int k = 0; k < GA_CONF_HOOK_RUN_MAX; k++) {
-			s->run[k].slot = s;
+		err = ga_hook_runs_setup(s);
+		if (err) {
+			return err;
 		}
 		if (ga_hook_argv(s->conf.command, s->argbuf, s->argv) < 0) {
 			return -EINVAL; /* gridalertd -t reports it */
@@ -683,8 +693,10 @@ void ga_hook_reconf(struct ga_hooks *hs, const struct ga_conf *conf)
 void ga_hook_free(struct ga_hooks *hs)
 {
 	for (unsigned int i = 0; i < hs->n; i++) {
-		for (unsigned int k = 0; k < GA_CONF_HOOK_RUN_MAX; k++) {
-			struct ga_hook_run *r = &hs->slot[i].run[k];
+		struct ga_hook_slot *s = &hs->slot[i];
+
+		for (unsigned int k = 0; s->run && k < GA_CONF_HOOK_RUN_MAX; k++) {
+			struct ga_hook_run *r = &s->run[k];
 
 			if (r->running) {
 				(void)kill(-r->pid, SIGKILL);
@@ -697,6 +709,8 @@ void ga_hook_free(struct ga_hooks *hs)
 				ga_hook_close_fd(hs, &r->err);
 			}
 		}
+		free(s->run);
+		s->run = NULL;
 	}
 	hs->n = 0;
 }
