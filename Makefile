@@ -20,6 +20,8 @@ include toolchain/buildroot.mk
 else ifneq ($(TARGET),host)
 include toolchain/$(TARGET).mk
 endif
+# C library and linking: make LIBC=musl, make STATIC=1 (README "C libraries")
+include $(if $(filter-out glibc,$(LIBC)),toolchain/$(LIBC).mk)
 
 ifeq ($(SAN),1)
 O ?= build/$(TARGET)-san
@@ -126,7 +128,7 @@ LIB := $(O)/libgridalert.a
 
 TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(O)/obj/%.o)
-TEST_SRCS := $(wildcard tests/unit/test_*.c tests/model/test_*.c)
+TEST_SRCS := $(if $(GA_NO_CMOCKA),,$(wildcard tests/unit/test_*.c tests/model/test_*.c))
 TEST_BINS := $(TEST_SRCS:%.c=$(O)/%)
 CMOCKA_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)

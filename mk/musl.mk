@@ -1,0 +1,63 @@
+# mk/musl.mk - the libraries of make LIBC=musl (toolchain/musl.mk), built
+# once into build/musl/prefix from THIRD_PARTY's upstream tarballs, and
+# make check-musl, the CI step.
+THIRD_PARTY ?= $(wildcard ../shared/third_party)
+MUSL_SRC := build/musl/src
+MUSL_PREFIX ?= $(abspath build/musl/prefix)
+MUSL_TARBALLS := mbedtls-3.6.6.tar.xz libgpiod-2.2.4.tar.xz
+
+# The prefix's include/ holds the libraries' headers and links to the
+# kernel's UAPI headers and jsmn's header-only parser (musl-gcc sees
+# /usr/include/x86_64-linux-musl only).
+$(MUSL_PREFIX)/.headers:
+	$(Q)scripts/deps.sh build musl
+	$(Q)mkdir -p $(MUSL_PREFIX)/include $(MUSL_PREFIX)/lib
+	$(Q)for d in /usr/include/linux /usr/include/asm-generic \
+		/usr/include/$$(gcc -dumpmachine)/asm /usr/include/jsmn.h; do \
+		ln -sfn $$d $(MUSL_PREFIX)/include/$$(basename $$d) || exit 1; done
+	$(Q)touch $@
+
+$(MUSL_PREFIX)/lib/libmbedtls.a: | $(MUSL_PREFIX)/.headers
+	$(Q)for t in $(MUSL_TARBALLS); do [ -f "$(THIRD_PARTY)/$$t" ] || { \
+		echo "LIBC=musl: $$t not found in THIRD_PARTY=$(THIRD_PARTY)" >&2; exit 1; }; done
+	$(if $(Q),@echo "  MUSL    mbedtls-3.6.6")
+	$(Q)mkdir -p $(MUSL_SRC)
+	$(Q)rm -rf $(MUSL_SRC)/mbedtls-3.6.6 && tar -C $(MUSL_SRC) -xf $(THIRD_PARTY)/mbedtls-3.6.6.tar.xz
+	@# the tarball lacks the framework submodule; its generated files are
+	@# present, so an old empty generator keeps make from wanting it
+	$(Q)mkdir -p $(MUSL_SRC)/mbedtls-3.6.6/framework/scripts && \
+		touch -d 2000-01-01 $(MUSL_SRC)/mbedtls-3.6.6/framework/scripts/generate_ssl_debug_helpers.py
+	$(Q)$(MAKE) -s -C $(MUSL_SRC)/mbedtls-3.6.6/library CC=musl-gcc AR=ar \
+		CFLAGS="-O2 -fPIC" libmbedcrypto.a libmbedx509.a libmbedtls.a
+	$(Q)cp -r $(MUSL_SRC)/mbedtls-3.6.6/include/mbedtls $(MUSL_SRC)/mbedtls-3.6.6/include/psa \
+		$(MUSL_PREFIX)/include/
+	$(Q)cp $(MUSL_SRC)/mbedtls-3.6.6/library/libmbed*.a $(MUSL_PREFIX)/lib/
+
+$(MUSL_PREFIX)/lib/libgpiod.a: | $(MUSL_PREFIX)/.headers
+	$(Q)scripts/deps.sh compat
+	$(if $(Q),@echo "  MUSL    libgpiod-2.2.4")
+	$(Q)mkdir -p $(MUSL_SRC)
+	$(Q)rm -rf $(MUSL_SRC)/libgpiod-2.2.4 && tar -C $(MUSL_SRC) -xf $(THIRD_PARTY)/libgpiod-2.2.4.tar.xz
+	$(Q)cd $(MUSL_SRC)/libgpiod-2.2.4 && ./autogen.sh --prefix=$(MUSL_PREFIX) \
+		CC=musl-gcc CPPFLAGS=-I$(MUSL_PREFIX)/include \
+		--enable-tools=no --enable-tests=no --enable-static --disable-shared >/dev/null && \
+		$(MAKE) -s >/dev/null && $(MAKE) -s install >/dev/null
+
+.PHONY: musl-libs
+musl-libs: $(MUSL_PREFIX)/lib/libmbedtls.a $(MUSL_PREFIX)/lib/libgpiod.a
+
+ifeq ($(LIBC),musl)
+# every object may include the libraries' headers
+$(O)/.dirs: | musl-libs
+endif
+
+# make check-musl - CI: the musl programs through the integration tests
+# (make test LIBC=musl). Without the tarballs it says so and skips, except
+# under CI=true, where a skip would hide a lost build.
+.PHONY: check-musl
+check-musl:
+	$(Q)for t in $(MUSL_TARBALLS); do [ -f "$(THIRD_PARTY)/$$t" ] && continue; \
+		if [ "$${CI:-}" = true ]; then \
+			echo "check-musl: $$t not in THIRD_PARTY=$(THIRD_PARTY)" >&2; exit 1; fi; \
+		echo "check-musl: skipped: $$t not in THIRD_PARTY=$(THIRD_PARTY)"; exit 0; done; \
+		$(MAKE) --no-print-directory test LIBC=musl
