@@ -197,7 +197,7 @@ run: deps
 .PHONY: test
 test: deps
 	$(Q)$(MAKE) --no-print-directory tests $(TEST_EXTRA_TARGETS)
-	$(Q)GA_BUILD=$(O) GA_SAN=$(SAN) tests/run.sh
+	$(Q)GA_BUILD=$(O) GA_SAN=$(SAN) GA_LIBC=$(LIBC) tests/run.sh
 
 # Rule 11: after "ready" our code never allocates. This grep catches new
 # calls; tests/unit/test_alloc.c proves it at run time.

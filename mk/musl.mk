@@ -46,9 +46,24 @@ $(MUSL_PREFIX)/lib/libgpiod.a: | $(MUSL_PREFIX)/.headers
 .PHONY: musl-libs
 musl-libs: $(MUSL_PREFIX)/lib/libmbedtls.a $(MUSL_PREFIX)/lib/libgpiod.a
 
+# gridalertd-alloc counts the heap calls of our objects (tests/alloc.mk,
+# --wrap=malloc,...). With mbedTLS and libgpiod linked statically the wrap
+# would count theirs too (a TLS handshake allocates), so that program links
+# copies of the archives whose calls name __real_malloc etc.: the wrap's
+# own way to the plain function, uncounted, as with shared libraries.
+MUSL_WRAPPED := malloc calloc realloc strdup strndup
+MUSL_ALLOC_LIBS := $(patsubst $(MUSL_PREFIX)/lib/%,$(MUSL_PREFIX)/lib/alloc/%, \
+	$(filter %.a,$(MBEDTLS_LIBS) $(GPIOD_LIBS)))
+
+$(MUSL_PREFIX)/lib/alloc/%.a: $(MUSL_PREFIX)/lib/%.a
+	@mkdir -p $(@D)
+	$(Q)objcopy $(foreach f,$(MUSL_WRAPPED),--redefine-sym $(f)=__real_$(f)) $< $@
+
 ifeq ($(LIBC),musl)
 # every object may include the libraries' headers
 $(O)/.dirs: | musl-libs
+$(O)/gridalertd-alloc: LIBS = $(MUSL_ALLOC_LIBS)
+$(O)/gridalertd-alloc: $(MUSL_ALLOC_LIBS)
 endif
 
 # make check-musl - CI: the musl programs through the integration tests
