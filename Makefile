@@ -21,7 +21,7 @@ else ifneq ($(TARGET),host)
 include toolchain/$(TARGET).mk
 endif
 # C library and linking: make LIBC=musl, make STATIC=1 (README "C libraries")
-include $(if $(filter-out glibc,$(LIBC)),toolchain/$(LIBC).mk)
+include $(if $(filter-out glibc,$(LIBC)),toolchain/$(LIBC).mk) $(if $(filter 1,$(STATIC)),toolchain/static.mk)
 
 ifeq ($(SAN),1)
 O ?= build/$(TARGET)-san
