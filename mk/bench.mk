@@ -10,4 +10,6 @@ bench:
 	$(Q)$(CC) -O2 -o $(BENCH_O)/bench_handshake bench/bench_handshake.c $(MBEDTLS_LIBS)
 	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/bench_core bench/bench_core.c $(LIB) $(LIBS)
 	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/rss_floor bench/rss_floor.c $(LIBS)
-	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) $(BENCH_ARGS)
+	$(Q)$(if $(BENCH_MUSL),$(MAKE) --no-print-directory LIBC=musl STATIC=1 O=$(BENCH_MUSL) all)
+	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) \
+		$(if $(BENCH_MUSL),--musl $(BENCH_MUSL)) $(BENCH_ARGS)

@@ -67,12 +67,24 @@ $(O)/gridalertd-alloc: $(MUSL_ALLOC_LIBS)
 endif
 
 # make check-musl - CI: the musl programs through the integration tests
-# (make test LIBC=musl). Without the tarballs it says so and skips, except
-# under CI=true, where a skip would hide a lost build.
+# (make test LIBC=musl), then the static musl programs: self-contained
+# (check-static) and through the tests that resolve names, look up users
+# and groups and serve TLS (the fault shim is LD_PRELOADed and the alloc
+# build wraps malloc: neither applies to a static program). Without the
+# tarballs it says so and skips, except under CI=true, where a skip would
+# hide a lost build.
 .PHONY: check-musl
 check-musl:
 	$(Q)for t in $(MUSL_TARBALLS); do [ -f "$(THIRD_PARTY)/$$t" ] && continue; \
 		if [ "$${CI:-}" = true ]; then \
 			echo "check-musl: $$t not in THIRD_PARTY=$(THIRD_PARTY)" >&2; exit 1; fi; \
 		echo "check-musl: skipped: $$t not in THIRD_PARTY=$(THIRD_PARTY)"; exit 0; done; \
-		$(MAKE) --no-print-directory test LIBC=musl
+		$(MAKE) --no-print-directory test LIBC=musl && \
+		$(MAKE) --no-print-directory check-static LIBC=musl STATIC=1 && \
+		$(MAKE) --no-print-directory test LIBC=musl STATIC=1 \
+			GA_TESTS="$(MUSL_STATIC_TESTS)"
+MUSL_STATIC_TESTS ?= test_http_rows test_pull test_daemon_life test_tls_reload test_config_life
+
+# make bench measures the musl static daemon next to glibc's when the
+# tarballs are there (bench/run.py --musl)
+BENCH_MUSL ?= $(if $(wildcard $(THIRD_PARTY)/mbedtls-3.6.6.tar.xz),build/musl-static)
