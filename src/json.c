@@ -436,18 +436,32 @@ size_t ga_json_str_decode(struct ga_span raw, char *out, size_t size)
 			continue;
 		}
 		{
-			size_t n = ga_utf8_seq((const unsigned char *)raw.ptr + i,
-					       raw.len - i);
+			/* The run up to the next escape in one copy: a memcpy
+			 * call per character cost 12 % of the daemon's CPU on
+			 * musl (perf, keep-alive c8 without fsync), whose
+			 * x86-64 memcpy starts a rep movsq even for 1 byte. */
+			size_t start = i;
+			bool full = false;
 
-			if (n == 0) {
-				n = 1; /* not validated input: keep going */
+			while (i < raw.len &&
+			       (raw.ptr[i] != '\\' || i + 1 == raw.len)) {
+				size_t n = ga_utf8_seq((const unsigned char *)raw.ptr + i,
+						       raw.len - i);
+
+				if (n == 0) {
+					n = 1; /* not validated input: keep going */
+				}
+				if (o + (i - start) + n >= size) {
+					full = true;
+					break;
+				}
+				i += n;
 			}
-			if (o + n >= size) {
+			memcpy(out + o, raw.ptr + start, i - start);
+			o += i - start;
+			if (full) {
 				break;
 			}
-			memcpy(out + o, raw.ptr + i, n);
-			o += n;
-			i += n;
 		}
 	}
 	out[o] = '\0';

@@ -15,6 +15,11 @@ $(error LIBC=musl: the sanitizer runtimes are built for glibc; use SAN=1 without
 endif
 
 CC := musl-gcc
+# The Makefile probes $(CC) while it reads itself (LTO, the triplet): the
+# compiler must be there before any recipe could install it.
+ifeq ($(shell command -v musl-gcc),)
+$(shell scripts/deps.sh musl >&2)
+endif
 CFLAGS ?= -O2 -g
 MUSL_PREFIX := $(abspath build/musl/prefix)
 O ?= build/musl$(if $(filter 1,$(STATIC)),-static)
