@@ -1,4 +1,4 @@
-# gridalert - one GNU Makefile (STYLE rules 30, 31).
+# gridalert - one GNU Makefile.
 #
 #   make                      build/host/{gridalertd,gridalertctl}
 #   make run | test | bench   see README.md
@@ -22,6 +22,12 @@ include toolchain/$(TARGET).mk
 endif
 # C library and linking: make LIBC=musl, make STATIC=1 (README "C libraries")
 include $(if $(filter-out glibc,$(LIBC)),toolchain/$(LIBC).mk) $(if $(filter 1,$(STATIC)),toolchain/static.mk)
+
+# The upstream release tarballs (mbedTLS, libgpiod, Buildroot) that make
+# compat and tests/integration/test_firmware.sh need; README.md says which.
+# Without them those are reported as skipped (failed under CI=true).
+THIRD_PARTY ?= $(wildcard ../shared/third_party)
+export THIRD_PARTY
 
 ifeq ($(SAN),1)
 O ?= build/$(TARGET)-san
@@ -56,7 +62,7 @@ endif
 GA_CFLAGS := -std=c11 -D_GNU_SOURCE -DJSMN_STRICT $(GA_WARN) -MMD -MP \
 	-Isrc -Idrivers -Idrivers/lcd -Idrivers/gpio
 # No C++ exceptions or cancellation to unwind through: the .eh_frame
-# tables are 16 KB of a 180 KB daemon (DESIGN §8 size budget); with -g the
+# tables are 16 KB of a 180 KB daemon (size target, docs/architecture.md); with -g the
 # debugger still gets .debug_frame.
 GA_CFLAGS += -fno-asynchronous-unwind-tables -fno-unwind-tables
 # Relative relocations packed (DT_RELR): the PIE's 600 pointer fixups take
@@ -74,11 +80,11 @@ endif
 GA_LDFLAGS += $(GA_RELR)
 # Full RELRO: the GOT is resolved at start and made read-only (a network
 # daemon; Debian's hardening=+bindnow does the same). On aarch64 it also
-# moves the RW segment so the file pads 4 KB less (DESIGN §8 size budget).
+# moves the RW segment so the file pads 4 KB less (size target, docs/architecture.md).
 GA_LDFLAGS += -Wl,-z,relro,-z,now
 # Link-time optimisation for the two programs: on aarch64 -Os it takes
-# 16 KB off the stripped daemon (167 376 -> 150 992 bytes, DESIGN §8 size
-# budget), by inlining the many one-caller static helpers across modules.
+# 16 KB off the stripped daemon (167 376 -> 150 992 bytes; the size
+# target is in docs/architecture.md), by inlining the many one-caller static helpers across modules.
 # Objects are fat (-ffat-lto-objects): the test programs, the allocation-
 # counting build and anything linked with --wrap use their ordinary code,
 # so link-time wrapping still sees every call. Only where the compiler has
@@ -97,12 +103,12 @@ GA_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 GA_LDFLAGS += -fsanitize=address,undefined
 endif
 
-# Debian 12's mbedTLS 2.28 ships no .pc file (STYLE rule 31): fall back.
+# Debian 12's mbedTLS 2.28 ships no .pc file : fall back.
 MBEDTLS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags mbedtls 2>/dev/null)
 MBEDTLS_LIBS ?= $(shell $(PKG_CONFIG) --libs mbedtls mbedx509 mbedcrypto 2>/dev/null || \
 	echo -lmbedtls -lmbedx509 -lmbedcrypto)
 # libgpiod 1.6 (Debian) and 2.x (Buildroot) are two backends picked here
-# from the library version (STYLE rule 19); no #if in core files.
+# from the library version ; no #if in core files.
 GPIOD_VERSION ?= $(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)
 ifneq ($(filter 2.%,$(GPIOD_VERSION)),)
 GPIOD_BACKEND := gpiod2
@@ -199,8 +205,8 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory tests $(TEST_EXTRA_TARGETS)
 	$(Q)GA_BUILD=$(O) GA_SAN=$(SAN) GA_LIBC=$(LIBC) tests/run.sh
 
-# Rule 11: after "ready" our code never allocates. This grep catches new
-# calls; tests/unit/test_alloc.c proves it at run time.
+# After "ready" our code never allocates. This grep catches new calls;
+# tests/integration/test_hardening.sh proves it at run time.
 .PHONY: check-banned
 check-banned:
 	$(Q)scripts/check-banned.sh

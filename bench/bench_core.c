@@ -1,5 +1,5 @@
 /* bench_core.c - micro-benchmarks of two limits `make bench` reports:
- *  parse:   jsmn + our Event Grid parse of a 100-event SMS batch (MB/s,
+ *  parse:   our tokenizer + Event Grid parse of a 100-event SMS batch (MB/s,
  *           events/s), the real parser and to_msg copies;
  *  journal: events/s with group commit (32 appends per fsync) vs one fsync
  *           per event, and fsync latency p50/p99, on the directory given.

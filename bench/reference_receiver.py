@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The receiver a user would otherwise write in an afternoon (DESIGN §8):
+"""The receiver a user would otherwise write in an afternoon (docs/architecture.md):
 Python 3 http.server (threading, HTTP/1.1 keep-alive) wrapped in ssl,
 parsing each body with json, appending each event to a file and fsyncing per
 request, answering like gridalertd does. Used only by `make bench`.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""make bench (DESIGN §8, issue 9): gridalertd and the reference receiver in
+"""make bench (docs/architecture.md, issue 9): gridalertd and the reference receiver in
 one run on the same machine, same load generator (wrk), same payloads, plus
 the limits the numbers are judged against. Prints one table and writes
 build/bench/results.json.
@@ -71,14 +71,26 @@ def body_file(dirname, n):
     return path
 
 
-def wrk(url, body, conns, seconds, close=False):
+def cpu_ticks(pid):
+    """utime + stime of a process, all its threads, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wrk(url, body, conns, seconds, close=False, pid=None, events=1):
+    """One wrk run. With @pid: that server's CPU time (user + sys from
+    /proc/PID/stat around the run) per event, in microseconds: the figure
+    a one-core board lives by (issue 21)."""
     env = dict(os.environ, BENCH_BODY=body, BENCH_SECRET=SECRET,
                BENCH_CLOSE="1" if close else "0")
+    t0 = cpu_ticks(pid) if pid else 0
     threads = min(conns, 2)
     cmd = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds,
            "--timeout", "10s", "-s", os.path.join(ROOT, "bench/post.lua"), url]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True,
                          timeout=seconds + 60).stdout
+    t1 = cpu_ticks(pid) if pid else 0
     m = re.search(r"BENCH requests=(\d+) duration_us=(\d+) errors=(\d+) "
                   r"p50_us=(\d+) p99_us=(\d+) non2xx=(\d+)", out)
     if not m:
@@ -87,9 +99,13 @@ def wrk(url, body, conns, seconds, close=False):
     if non2xx or req == 0:
         # a number measured on error responses means nothing
         raise RuntimeError("%s: %d of %d responses were not 2xx" % (url, non2xx, req))
-    return {"rps": req / (dur / 1e6), "p50_ms": p50 / 1000.0,
-            "p99_ms": p99 / 1000.0, "errors": err, "non2xx": non2xx,
-            "requests": req}
+    r = {"rps": req / (dur / 1e6), "p50_ms": p50 / 1000.0,
+         "p99_ms": p99 / 1000.0, "errors": err, "non2xx": non2xx,
+         "requests": req}
+    if pid:
+        r["cpu_us_per_event"] = ((t1 - t0) / os.sysconf("SC_CLK_TCK") * 1e6 /
+                                 (req * events))
+    return r
 
 
 def median_run(fn, reps):
@@ -190,6 +206,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build/host")
     ap.add_argument("--out", default="build/bench")
+    ap.add_argument("--callgrind-build", default="build/callgrind")
     ap.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "3")))
     ap.add_argument("--musl", default=None,
@@ -232,8 +249,10 @@ def main():
     ga_sock = os.path.join(ga_dir, "ctl.sock")
 
     def both(name, body, conns, close=False, per_req_events=1):
-        g = median_run(lambda: wrk(ga_url, body, conns, a.seconds, close), a.reps)
-        r = median_run(lambda: wrk(ref_url, body, conns, a.seconds, close), a.reps)
+        g = median_run(lambda: wrk(ga_url, body, conns, a.seconds, close,
+                                   ga.p.pid, per_req_events), a.reps)
+        r = median_run(lambda: wrk(ref_url, body, conns, a.seconds, close,
+                                   ref.p.pid, per_req_events), a.reps)
         M[name] = {"gridalert": g, "reference": r,
                    "events_per_req": per_req_events}
         return g, r
@@ -246,12 +265,13 @@ def main():
         runs = []
         for _ in range(a.reps):
             probe = fsync_limit(work, overwrite=True, seconds=a.seconds)
-            r = wrk(ga_url, b1, 1, a.seconds)
+            r = wrk(ga_url, b1, 1, a.seconds, pid=ga.p.pid)
             r["sync_p99_ms"] = probe["p99_ms"]
             runs.append(r)
         g1 = sorted(runs, key=lambda r: r["p99_ms"] / r["sync_p99_ms"])[len(runs) // 2]
         M["keepalive_c1"] = {"gridalert": sorted(runs, key=lambda r: r["rps"])[len(runs) // 2],
-                             "reference": median_run(lambda: wrk(ref_url, b1, 1, a.seconds), a.reps),
+                             "reference": median_run(lambda: wrk(ref_url, b1, 1, a.seconds,
+                                                                 pid=ref.p.pid), a.reps),
                              "events_per_req": 1, "p99_vs_sync": g1}
         # c8: how many events each journal sync carries (group commit)
         # c8: how many events each journal sync carries (group commit),
@@ -261,7 +281,7 @@ def main():
         st0 = ctl_status(ga_sock)
         for _ in range(a.reps):
             b = ctl_status(ga_sock)
-            r = wrk(ga_url, b1, 8, a.seconds)
+            r = wrk(ga_url, b1, 8, a.seconds, pid=ga.p.pid)
             e = ctl_status(ga_sock)
             n0, n1 = int(b["journal.syncs"]), int(e["journal.syncs"])
             ms = (float(e["journal.sync_ms_mean"]) * n1 -
@@ -271,7 +291,8 @@ def main():
         st1 = ctl_status(ga_sock)
         M["keepalive_c8"] = {
             "gridalert": sorted(runs, key=lambda r: r["rps"])[len(runs) // 2],
-            "reference": median_run(lambda: wrk(ref_url, b1, 8, a.seconds), a.reps),
+            "reference": median_run(lambda: wrk(ref_url, b1, 8, a.seconds,
+                                                pid=ref.p.pid), a.reps),
             "events_per_req": 1, "runs": runs,
             "events_per_sync": (
                 (int(st1["events.accepted"]) - int(st0["events.accepted"])) /
@@ -280,6 +301,7 @@ def main():
             "c1": median_run(lambda: wrk(naive_url, b1, 1, a.seconds), a.reps),
             "c8": median_run(lambda: wrk(naive_url, b1, 8, a.seconds), a.reps)}
         both("batch100_c8", b100, 8, per_req_events=100)
+        both("batch100_c1", b100, 1, per_req_events=100)
         both("newconn_c8", b1, 8, close=True)
         M["rss_kib"] = {"idle": idle, "after_load": rss_kib(ga.p.pid)}
         # 100 000 events must not grow RSS: 1 000 batches of 100
@@ -388,6 +410,18 @@ def main():
             subprocess.run(["aarch64-linux-gnu-strip", dst])
             M["binary_bytes"]["gridalertd (aarch64)"] = os.path.getsize(dst)
 
+    # instructions per event per phase (bench/callgrind.py, the numbers
+    # make bench-check guards)
+    cg = os.path.join(a.out, "callgrind.json")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "bench/callgrind.py"),
+                        "--build", a.callgrind_build, "--out", a.out, "--json", cg],
+                       capture_output=True, text=True)
+    if r.returncode == 0:
+        with open(cg) as f:
+            M["callgrind_ir_per_event"] = json.load(f)
+    else:
+        print("callgrind.py failed:\n" + r.stdout + r.stderr, file=sys.stderr)
+
     report(res)
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(res, f, indent=2)
@@ -476,6 +510,22 @@ def report(res):
     # the mean its syncs took during that very run (the mean cycle sets
     # the rate; this disk's speed changes from minute to minute); the row
     # is the median run.
+    # CPU per event (user + sys of the server process), the one-core view
+    for name, label in (("keepalive_c1", "CPU us/event c1, 1 event a request"),
+                        ("keepalive_c8", "CPU us/event c8, 1 event a request"),
+                        ("batch100_c1", "CPU us/event c1, 100-event batches"),
+                        ("batch100_c8", "CPU us/event c8, 100-event batches")):
+        k = M.get(name)
+        if k and "cpu_us_per_event" in k["gridalert"]:
+            row(label, k["gridalert"]["cpu_us_per_event"],
+                k["reference"].get("cpu_us_per_event"), None, "%.1f")
+    cg = M.get("callgrind_ir_per_event")
+    if cg:
+        for load, label in (("single", "1 event a request"),
+                            ("batch100", "100-event batches")):
+            for ph in ("tls", "http", "parse", "journal", "alert", "other", "total"):
+                row("instructions/event %s, %s (callgrind)" % (ph, label),
+                    cg[load][ph], None, None)
     cpu_s = 1.0 / M["nofsync_c8"]["rps"]
     runs = M["keepalive_c8"].get("runs")
     if runs:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# check-banned.sh - STYLE rule 11/12: no heap allocation in our code outside
+# check-banned.sh - no heap allocation in our code outside
 # the functions that run at setup. A line that allocates must carry the
 # marker "setup-only" in a comment on the same line.
 set -euo pipefail

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # deps.sh GROUP... - install the Debian packages a make target needs.
 # Uses apt-get (sudo when not root); does nothing when all are installed.
-# Groups: build test fuzz bench cross-aarch64 cross-armhf cross-armel compat musl
-# firmware audit.
+# Groups: build test fuzz bench cross-aarch64 cross-armhf cross-armel compat
+# musl firmware audit vm.
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
 	[build]="gcc make pkg-config libc6-dev libmbedtls-dev libgpiod-dev libjsmn-dev"
-	[test]="libcmocka-dev curl openssl python3 procps iproute2 clang libclang-rt-14-dev xz-utils bc cpio rsync file unzip testssl.sh wrk valgrind"
+	[test]="libcmocka-dev curl openssl python3 procps iproute2 clang libclang-rt-14-dev xz-utils bc cpio rsync file unzip testssl.sh wrk valgrind busybox util-linux"
 	[fuzz]="clang libclang-rt-14-dev"
 	[bench]="wrk python3 linux-perf"
 	[cross-aarch64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libmbedtls-dev:arm64 libgpiod-dev:arm64 libcmocka-dev:arm64"
@@ -17,6 +17,7 @@ declare -A GROUPS_PKGS=(
 	[musl]="musl-tools"
 	[firmware]="python3-kconfiglib xz-utils rsync bc cpio unzip file"
 	[audit]="testssl.sh wrk"
+	[vm]="qemu-system-arm qemu-user python3 python3-pexpect e2fsprogs"
 )
 
 want=()

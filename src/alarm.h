@@ -1,4 +1,4 @@
-/* alarm.h - output patterns (DESIGN §3: on off blink fast beep beep2 alarm)
+/* alarm.h - output patterns (on off blink fast beep beep2 alarm; docs/configuration.md)
  * run from loop timers, one pattern per output at a time; a more urgent
  * pattern replaces a less urgent one. Levels go out through a callback (the
  * GPIO driver in the daemon, a recorder in tests). */

@@ -2,7 +2,7 @@
  *
  * A span is a (pointer, length) view into a buffer someone else owns; it is
  * never NUL-scanned. Spans are small value types and passed by copy
- * (STYLE rule 5, 13).
+ * (no NUL scanning, no copies).
  */
 #ifndef GA_COMMON_H
 #define GA_COMMON_H
@@ -40,7 +40,7 @@ struct ga_span ga_span_str(const char *s);
 
 bool ga_span_eq(struct ga_span a, struct ga_span b);
 /* ASCII case-insensitive compare (HTTP header names, JSON keys: Event Grid
- * delivers both "From" and "from", research/eventgrid-protocol.md §0.1). */
+ * delivers both "From" and "from": see tests/corpus/eventgrid). */
 bool ga_span_ieq(struct ga_span a, struct ga_span b);
 bool ga_span_ieq_str(struct ga_span a, const char *lit);
 bool ga_span_istarts(struct ga_span a, const char *prefix);

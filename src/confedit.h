@@ -1,5 +1,5 @@
 /* confedit.h - staged configuration changes for the serial console
- * (DESIGN §2: get, set, diff, commit, revert, commit confirm SECONDS).
+ * (docs/commands.md: get, set, diff, commit, revert, commit confirm SECONDS).
  * `set` checks a value with the same key table as the parser and stages
  * it; `commit` rewrites the file changing only the lines of staged keys
  * (comments, order and blank lines kept; new keys go to the end of their

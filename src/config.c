@@ -1,9 +1,9 @@
 /* config.c - the key table and the INI parser (see config.h).
  *
- * One table row per key of DESIGN §3: section, key, type, bounds, default,
+ * One table row per key of docs/configuration.md: section, key, type, bounds, default,
  * offset into struct ga_conf, help text. Parsing fills a fresh struct with
  * the defaults first, then reports every error as "file:line: message" and
- * fails if there was any (STYLE rule 25). Relative paths are resolved
+ * fails if there was any (every error reported, none fatal alone). Relative paths are resolved
  * against the directory of the config file, so `gridalertd -c
  * board/sim/gridalert.conf` works from any working directory.
  */
@@ -38,6 +38,10 @@ enum ga_conf_type {
 	T_OUTPUTS,/* alert outputs "sms_led:blink buzzer:beep" */
 	T_PINS,   /* lcd pins rs:7,e:8,d4:..,d7:.. */
 	T_WIRING, /* preset name or bits = 8 numbers */
+	T_CLASSES,/* rule class list: uint32_t bit per enum ga_class */
+	T_DURATION,/* unsigned int seconds: "600", "90s", "10m", "1h" */
+	T_HOURS,  /* struct ga_conf_hours: "" or HH:MM-HH:MM */
+	T_OUTSET, /* uint8_t bit per output: "buzzer sms_led" */
 };
 
 struct ga_conf_key {
@@ -54,6 +58,7 @@ struct ga_conf_key {
 
 #define OFF(m) offsetof(struct ga_conf, m), sizeof(((struct ga_conf *)0)->m)
 #define AOFF(m) offsetof(struct ga_conf_alert, m), sizeof(((struct ga_conf_alert *)0)->m)
+#define ROFF(m) offsetof(struct ga_conf_rule, m), sizeof(((struct ga_conf_rule *)0)->m)
 
 static const struct ga_conf_key ga_conf_keys[] = {
 	{ "server", "listen", T_LISTEN, OFF(server.listen), 0, 0, "0.0.0.0:8443", NULL,
@@ -147,6 +152,13 @@ static const struct ga_conf_key ga_conf_keys[] = {
 	  "output:pattern list; patterns: on off blink fast beep beep2 alarm" },
 	{ "alert", "latch", T_BOOL, AOFF(latch), 0, 0, NULL, NULL,
 	  "alarms stay until acknowledged" },
+	{ "alert", "escalate_after", T_DURATION, AOFF(escalate_after_s), 0, 604800,
+	  NULL, NULL, "unacknowledged this long after it was received (600, 90s, "
+	  "10m, 1h; 0 = never): run escalate_outputs; counted from the "
+	  "journaled receive time, so a restart does not reset it" },
+	{ "alert", "escalate_outputs", T_OUTPUTS, AOFF(escalate_pattern), 0, 0,
+	  NULL, NULL, "output:pattern list that replaces outputs on those "
+	  "outputs once escalate_after has passed" },
 	{ "control", "socket", T_PATH, OFF(control.socket), 0, 0, "/run/gridalert/ctl.sock", NULL,
 	  "unix socket gridalertctl talks to (mode 0660)" },
 	{ "control", "group", T_STR, OFF(control.group), 0, 0, "", NULL,
@@ -155,13 +167,59 @@ static const struct ga_conf_key ga_conf_keys[] = {
 	  "drop to this user after binding and opening devices" },
 	{ "system", "watchdog", T_STR, OFF(system.watchdog), 0, 0, "", NULL,
 	  "watchdog device (/dev/watchdog), petted from the loop, magic close on exit" },
+	{ "quiet", "hours", T_HOURS, OFF(quiet.hours), 0, 0, "", NULL,
+	  "HH:MM-HH:MM local time (TZ) when quiet outputs stay silent; may "
+	  "cross midnight; empty = never" },
+	{ "quiet", "outputs", T_OUTSET, OFF(quiet.outputs), 0, 0, "buzzer", NULL,
+	  "outputs silent in quiet hours (sms_led fail_led chat_led buzzer); "
+	  "a rule with quiet = ignore rings through" },
 };
+
+/* The keys of a [rule.NAME] section; offsets into struct ga_conf_rule.
+ * Not in the table above: their names carry the rule's name. */
+static const struct ga_conf_key ga_conf_rule_keys[] = {
+	{ "rule", "class", T_CLASSES, ROFF(classes), 0, 0, "", NULL,
+	  "classes it applies to, space separated (sms sms_failed chat ...); "
+	  "empty = every class" },
+	{ "rule", "from", T_STR, ROFF(match[GA_RULE_FROM]), 0, 0, "", NULL,
+	  "case-insensitive glob on the sender number (+1425555*)" },
+	{ "rule", "to", T_STR, ROFF(match[GA_RULE_TO]), 0, 0, "", NULL,
+	  "case-insensitive glob on the recipient number" },
+	{ "rule", "sender_name", T_STR, ROFF(match[GA_RULE_SENDER]), 0, 0, "", NULL,
+	  "case-insensitive glob on the chat sender's display name" },
+	{ "rule", "status", T_STR, ROFF(match[GA_RULE_STATUS]), 0, 0, "", NULL,
+	  "case-insensitive glob on the delivery status (sms_failed)" },
+	{ "rule", "text", T_STR, ROFF(match[GA_RULE_TEXT]), 0, 0, "", NULL,
+	  "case-insensitive glob (with * or ?) or substring (without) on the text" },
+	{ "rule", "outputs", T_OUTPUTS, ROFF(act.pattern), 0, 0, "", NULL,
+	  "output:pattern list, as in [alert.<class>]; unset = the class's" },
+	{ "rule", "lcd", T_BOOL, ROFF(act.lcd), 0, 0, "", NULL,
+	  "show on the LCD; unset = the class's" },
+	{ "rule", "latch", T_BOOL, ROFF(act.latch), 0, 0, "", NULL,
+	  "alarms stay until acknowledged; unset = the class's" },
+	{ "rule", "priority", T_UINT, ROFF(priority), 0, 1000, "0", NULL,
+	  "0..1000; the LCD shows the highest unacknowledged first (classes: 0)" },
+	{ "rule", "ignore", T_BOOL, ROFF(ignore), 0, 0, "no", NULL,
+	  "yes: journaled and counted, never shown or rung" },
+	{ "rule", "quiet", T_ENUM, ROFF(quiet), 0, 0, "obey", "obey ignore",
+	  "obey | ignore: ignore rings through [quiet] hours" },
+	{ "rule", "escalate_after", T_DURATION, ROFF(act.escalate_after_s), 0,
+	  604800, "0", NULL,
+	  "unacknowledged this long (600, 90s, 10m, 1h): run escalate_outputs; "
+	  "unset = the class's" },
+	{ "rule", "escalate_outputs", T_OUTPUTS, ROFF(act.escalate_pattern), 0, 0,
+	  "", NULL, "output:pattern list run when escalate_after has passed; "
+	  "unset = the class's" },
+	{ "rule", "hook", T_STR, ROFF(hook), 0, 0, "", NULL,
+	  "name of a [hook.NAME] to hand the event to (hooks: not yet built)" },
+};
+#define GA_CONF_NRULEKEYS GA_ARRAY_SIZE(ga_conf_rule_keys)
 
 #define GA_CONF_NKEYS GA_ARRAY_SIZE(ga_conf_keys)
 #define GA_CONF_ALERT_FIRST 44 /* index of the first "alert" row */
-#define GA_CONF_ALERT_KEYS 3
+#define GA_CONF_ALERT_KEYS 5
 
-/* DESIGN §1 default reactions, per class: lcd, latch, outputs. */
+/* Default reactions (docs/events.md), per class: lcd, latch, outputs. */
 static const struct {
 	const char *lcd, *latch, *outputs;
 } ga_conf_alert_defaults[GA_CLASS__COUNT] = {
@@ -176,7 +234,7 @@ static const struct {
 	[GA_CLASS_VALIDATION] = { "no", "no", "" },
 };
 
-/* Classes that have an [alert.<class>] section (DESIGN §1). */
+/* Classes that have an [alert.<class>] section (docs/events.md). */
 static bool ga_conf_alert_class(int cls)
 {
 	return cls > GA_CLASS_IGNORED && cls < GA_CLASS_VALIDATION;
@@ -213,7 +271,9 @@ struct ga_conf_ctx {
 	unsigned int set_line[GA_CONF_NKEYS];
 	unsigned int alert_line[GA_CLASS__COUNT][GA_CONF_ALERT_KEYS];
 	unsigned int section_line;
-	char alert_sect[32]; /* "alert.sms" while in [alert.sms]: messages */
+	char alert_sect[48]; /* "alert.sms", "rule.scada": for messages */
+	int rule;            /* index while in [rule.NAME], else -1 */
+	unsigned int rule_line[GA_CONF_RULES_MAX][GA_CONF_NRULEKEYS];
 };
 
 static void ga_conf_error(struct ga_conf_ctx *x, unsigned int line,
@@ -491,6 +551,128 @@ static int ga_conf_wiring(struct ga_span v)
 	return count == 8 ? 0 : -EINVAL;
 }
 
+/* Space separated words of @v, one at a time: false at the end. */
+static bool ga_conf_next_word(struct ga_span v, size_t *i, struct ga_span *w)
+{
+	size_t s;
+
+	while (*i < v.len && (v.ptr[*i] == ' ' || v.ptr[*i] == '\t')) {
+		(*i)++;
+	}
+	s = *i;
+	while (*i < v.len && v.ptr[*i] != ' ' && v.ptr[*i] != '\t') {
+		(*i)++;
+	}
+	*w = ga_span_make(v.ptr + s, *i - s);
+	return *i > s;
+}
+
+/* "sms sms_failed": classes that have an [alert.<class>] section */
+static int ga_conf_classes(struct ga_span v, uint32_t *out)
+{
+	struct ga_span w;
+	size_t i = 0;
+
+	*out = 0;
+	while (ga_conf_next_word(v, &i, &w)) {
+		int cls = ga_class_from_name(w);
+
+		if (!ga_conf_alert_class(cls)) {
+			return -EINVAL;
+		}
+		*out |= 1u << cls;
+	}
+	return 0;
+}
+
+/* "buzzer sms_led" */
+static int ga_conf_outset(struct ga_span v, uint8_t *out)
+{
+	struct ga_span w;
+	size_t i = 0;
+
+	*out = 0;
+	while (ga_conf_next_word(v, &i, &w)) {
+		int o;
+
+		for (o = 0; o < GA_OUT__COUNT; o++) {
+			if (ga_span_eq(w, ga_span_str(ga_output_names[o]))) {
+				break;
+			}
+		}
+		if (o == GA_OUT__COUNT) {
+			return -EINVAL;
+		}
+		*out |= (uint8_t)(1u << o);
+	}
+	return 0;
+}
+
+/* "600" or "600s" seconds, "10m", "1h" */
+static int ga_conf_duration(struct ga_span v, uint64_t *out)
+{
+	uint64_t mul = 1;
+
+	if (v.len > 1) {
+		switch (v.ptr[v.len - 1]) {
+		case 's':
+			v.len--;
+			break;
+		case 'm':
+			mul = 60;
+			v.len--;
+			break;
+		case 'h':
+			mul = 3600;
+			v.len--;
+			break;
+		default:
+			break;
+		}
+	}
+	/* bounded well below overflow: the key's max is a week */
+	if (ga_span_to_u64(v, 1000000, out)) {
+		return -EINVAL;
+	}
+	*out *= mul;
+	return 0;
+}
+
+static int ga_conf_hhmm(struct ga_span v, uint16_t *min)
+{
+	uint64_t h, m;
+
+	if (v.len != 5 || v.ptr[2] != ':' ||
+	    ga_span_to_u64(ga_span_make(v.ptr, 2), 23, &h) ||
+	    ga_span_to_u64(ga_span_make(v.ptr + 3, 2), 59, &m)) {
+		return -EINVAL;
+	}
+	*min = (uint16_t)(h * 60 + m);
+	return 0;
+}
+
+/* "" (off) or "22:00-07:00" */
+static int ga_conf_hours(struct ga_span v, struct ga_conf_hours *out)
+{
+	const char *dash = memchr(v.ptr, '-', v.len);
+
+	memset(out, 0, sizeof(*out));
+	if (v.len == 0) {
+		return 0;
+	}
+	if (!dash ||
+	    ga_conf_hhmm(ga_span_trim(ga_span_make(v.ptr, (size_t)(dash - v.ptr))),
+			 &out->start_min) ||
+	    ga_conf_hhmm(ga_span_trim(ga_span_make(dash + 1, v.len - (size_t)(dash - v.ptr) - 1)),
+			 &out->end_min) ||
+	    out->start_min == out->end_min) {
+		memset(out, 0, sizeof(*out));
+		return -EINVAL;
+	}
+	out->on = true;
+	return 0;
+}
+
 /* Set one key from its text. Returns 0 or reports an error. */
 static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 		       void *base, struct ga_span v)
@@ -500,7 +682,8 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 	uint64_t n;
 	bool b;
 	/* messages name the key as written: alert.sms.lcd, not alert.lcd */
-	const char *sec = strcmp(k->section, "alert") == 0 && x->alert_sect[0]
+	const char *sec = (strcmp(k->section, "alert") == 0 ||
+			   strcmp(k->section, "rule") == 0) && x->alert_sect[0]
 				  ? x->alert_sect : k->section;
 
 	switch (k->type) {
@@ -667,6 +850,40 @@ static int ga_conf_set(struct ga_conf_ctx *x, const struct ga_conf_key *k,
 		memcpy(field, v.ptr, v.len);
 		field[v.len] = '\0';
 		return 0;
+	case T_CLASSES:
+		if (ga_conf_classes(v, (uint32_t *)(void *)field)) {
+			ga_conf_error(x, x->line, "%s.%s: '%.*s' is not a list of "
+				      "classes (sms sms_failed sms_delivered chat "
+				      "chat_deleted chat_thread chat_member)",
+				      sec, k->name, (int)v.len, v.ptr);
+			return -EINVAL;
+		}
+		return 0;
+	case T_DURATION:
+		if (ga_conf_duration(v, &n) || n > k->max) {
+			ga_conf_error(x, x->line, "%s.%s: '%.*s' is not a duration "
+				      "up to %llus (600, 90s, 10m, 1h)", sec, k->name,
+				      (int)v.len, v.ptr, (unsigned long long)k->max);
+			return -EINVAL;
+		}
+		*(unsigned int *)(void *)field = (unsigned int)n;
+		return 0;
+	case T_HOURS:
+		if (ga_conf_hours(v, (struct ga_conf_hours *)(void *)field)) {
+			ga_conf_error(x, x->line, "%s.%s: '%.*s' is not HH:MM-HH:MM "
+				      "(two different times 00:00..23:59)", sec,
+				      k->name, (int)v.len, v.ptr);
+			return -EINVAL;
+		}
+		return 0;
+	case T_OUTSET:
+		if (ga_conf_outset(v, (uint8_t *)field)) {
+			ga_conf_error(x, x->line, "%s.%s: '%.*s' is not a list of "
+				      "outputs (sms_led fail_led chat_led buzzer)",
+				      sec, k->name, (int)v.len, v.ptr);
+			return -EINVAL;
+		}
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -736,14 +953,20 @@ static void ga_conf_unknown_key(struct ga_conf_ctx *x, const char *section,
 {
 	const char *best = NULL;
 	unsigned int bd = 3;
+	bool rule = strcmp(section, "rule") == 0;
+	const struct ga_conf_key *keys = rule ? ga_conf_rule_keys : ga_conf_keys;
+	unsigned int nkeys = rule ? GA_CONF_NRULEKEYS : GA_CONF_NKEYS;
 
-	for (unsigned int i = 0; i < GA_CONF_NKEYS; i++) {
-		if (strcmp(ga_conf_keys[i].section, section) == 0) {
-			unsigned int dd = ga_conf_dist(key, ga_conf_keys[i].name);
+	if (rule) {
+		section = x->alert_sect;
+	}
+	for (unsigned int i = 0; i < nkeys; i++) {
+		if (rule || strcmp(keys[i].section, section) == 0) {
+			unsigned int dd = ga_conf_dist(key, keys[i].name);
 
 			if (dd < bd) {
 				bd = dd;
-				best = ga_conf_keys[i].name;
+				best = keys[i].name;
 			}
 		}
 	}
@@ -795,11 +1018,95 @@ static unsigned int ga_conf_key_line(const struct ga_conf_ctx *x,
 	return 0;
 }
 
-/* Rules that involve more than one key (DESIGN §3). */
+static bool ga_conf_any_pattern(const uint8_t pat[GA_OUT__COUNT])
+{
+	for (int o = 0; o < GA_OUT__COUNT; o++) {
+		if (pat[o] != GA_PAT_OFF) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static unsigned int ga_conf_rule_key_line(const struct ga_conf_ctx *x,
+					  unsigned int rule, const char *name)
+{
+	for (unsigned int i = 0; i < GA_CONF_NRULEKEYS; i++) {
+		if (strcmp(ga_conf_rule_keys[i].name, name) == 0) {
+			return x->rule_line[rule][i];
+		}
+	}
+	return 0;
+}
+
+/* escalate_after needs escalate_outputs and the other way round, in
+ * [alert.<class>] and in each rule together with the classes it covers
+ * (a rule may set one and take the other from the class). */
+static void ga_conf_check_escalation(struct ga_conf_ctx *x)
+{
+	const struct ga_conf *c = x->c;
+
+	for (int cls = 0; cls < GA_CLASS__COUNT; cls++) {
+		const struct ga_conf_alert *a = &c->alert[cls];
+		bool out = ga_conf_any_pattern(a->escalate_pattern);
+
+		if (a->escalate_after_s && !out) {
+			ga_conf_error(x, x->alert_line[cls][3], "alert.%s: "
+				      "escalate_after without escalate_outputs",
+				      ga_class_name((enum ga_class)cls));
+		} else if (out && !a->escalate_after_s) {
+			ga_conf_error(x, x->alert_line[cls][4], "alert.%s: "
+				      "escalate_outputs without escalate_after",
+				      ga_class_name((enum ga_class)cls));
+		}
+	}
+	for (unsigned int i = 0; i < c->nrules; i++) {
+		const struct ga_conf_rule *r = &c->rule[i];
+		bool sets_after = (r->set & GA_RULE_SET_ESC_AFTER) &&
+				  r->act.escalate_after_s;
+		bool sets_out = (r->set & GA_RULE_SET_ESC_OUTPUTS) &&
+				ga_conf_any_pattern(r->act.escalate_pattern);
+		bool works = false;
+
+		if (!sets_after && !sets_out) {
+			continue; /* the classes' own settings were checked */
+		}
+		/* fine when it escalates for at least one class it covers */
+		for (int cls = 1; cls < GA_CLASS_VALIDATION; cls++) {
+			const struct ga_conf_alert *a = &c->alert[cls];
+			unsigned int after = (r->set & GA_RULE_SET_ESC_AFTER)
+					     ? r->act.escalate_after_s
+					     : a->escalate_after_s;
+			bool out = ga_conf_any_pattern((r->set & GA_RULE_SET_ESC_OUTPUTS)
+						       ? r->act.escalate_pattern
+						       : a->escalate_pattern);
+
+			if (!r->classes || (r->classes & (1u << cls))) {
+				works |= after && out;
+			}
+		}
+		if (works) {
+			continue;
+		}
+		if (sets_after) {
+			ga_conf_error(x, ga_conf_rule_key_line(x, i, "escalate_after"),
+				      "rule.%s: escalate_after without "
+				      "escalate_outputs", r->name);
+		} else {
+			ga_conf_error(x, ga_conf_rule_key_line(x, i, "escalate_outputs"),
+				      "rule.%s: escalate_outputs without "
+				      "escalate_after", r->name);
+		}
+	}
+}
+
+/* Rules that involve more than one key (docs/configuration.md). */
 static void ga_conf_check(struct ga_conf_ctx *x)
 {
 	struct ga_conf *c = x->c;
 	unsigned int l;
+
+	ga_conf_check_escalation(x);
 
 	if (c->server.nlisten == 0) {
 		snprintf(c->server.listen[0], GA_CONF_ADDR_MAX, "0.0.0.0:8443");
@@ -883,6 +1190,100 @@ static void ga_conf_check(struct ga_conf_ctx *x)
 	}
 }
 
+/* Rule names: letters, digits, _ and -, as status keys and in messages. */
+static bool ga_conf_rule_name_ok(struct ga_span n)
+{
+	if (n.len == 0 || n.len >= GA_CONF_RULE_NAME_MAX) {
+		return false;
+	}
+	for (size_t i = 0; i < n.len; i++) {
+		char ch = n.ptr[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void ga_conf_rule_defaults(struct ga_conf_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->quiet, sizeof(r->quiet), "obey");
+}
+
+/* [rule.NAME]: the next rule in file order. 0 or -EINVAL (reported). */
+static int ga_conf_rule_section(struct ga_conf_ctx *x, struct ga_span n)
+{
+	struct ga_conf *c = x->c;
+	struct ga_conf_rule *r;
+
+	if (!ga_conf_rule_name_ok(n)) {
+		ga_conf_error(x, x->line, "[rule.%.*s]: a rule name is 1..%d "
+			      "letters, digits, _ or -", (int)n.len, n.ptr,
+			      GA_CONF_RULE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < c->nrules; i++) {
+		if (ga_span_eq(n, ga_span_str(c->rule[i].name))) {
+			ga_conf_error(x, x->line, "duplicate section [rule.%s]",
+				      c->rule[i].name);
+			return -EINVAL;
+		}
+	}
+	if (c->nrules >= GA_CONF_RULES_MAX) {
+		ga_conf_error(x, x->line, "[rule.%.*s]: more than %d rules",
+			      (int)n.len, n.ptr, GA_CONF_RULES_MAX);
+		return -EINVAL;
+	}
+	x->rule = (int)c->nrules++;
+	r = &c->rule[x->rule];
+	ga_conf_rule_defaults(r);
+	memcpy(r->name, n.ptr, n.len);
+	snprintf(x->alert_sect, sizeof(x->alert_sect), "rule.%s", r->name);
+	return 0;
+}
+
+/* key = value inside [rule.NAME] */
+static void ga_conf_rule_key(struct ga_conf_ctx *x, struct ga_span key,
+			     struct ga_span val)
+{
+	struct ga_conf_rule *r = &x->c->rule[x->rule];
+
+	snprintf(x->alert_sect, sizeof(x->alert_sect), "rule.%s", r->name);
+	for (unsigned int i = 0; i < GA_CONF_NRULEKEYS; i++) {
+		const struct ga_conf_key *k = &ga_conf_rule_keys[i];
+		unsigned int *seen = &x->rule_line[x->rule][i];
+
+		if (!ga_span_eq(key, ga_span_str(k->name))) {
+			continue;
+		}
+		if (*seen) {
+			ga_conf_error(x, x->line, "duplicate key '%s' (first set "
+				      "on line %u)", k->name, *seen);
+			return;
+		}
+		*seen = x->line;
+		if (ga_conf_set(x, k, r, val)) {
+			return;
+		}
+		if (strcmp(k->name, "lcd") == 0) {
+			r->set |= GA_RULE_SET_LCD;
+		} else if (strcmp(k->name, "latch") == 0) {
+			r->set |= GA_RULE_SET_LATCH;
+		} else if (strcmp(k->name, "outputs") == 0) {
+			r->set |= GA_RULE_SET_OUTPUTS;
+		} else if (strcmp(k->name, "escalate_after") == 0) {
+			r->set |= GA_RULE_SET_ESC_AFTER;
+		} else if (strcmp(k->name, "escalate_outputs") == 0) {
+			r->set |= GA_RULE_SET_ESC_OUTPUTS;
+		}
+		return;
+	}
+	ga_conf_unknown_key(x, "rule", key);
+}
+
 static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 			       char *section, size_t section_size, int *alert_cls)
 {
@@ -896,6 +1297,14 @@ static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 	if (line.ptr[0] == '[') {
 		struct ga_span name;
 
+		/* "[rule.scada]   # first match wins": a comment may follow */
+		for (size_t i = 1; i < line.len; i++) {
+			if ((line.ptr[i] == '#' || line.ptr[i] == ';') &&
+			    (line.ptr[i - 1] == ' ' || line.ptr[i - 1] == '\t')) {
+				line = ga_span_trim(ga_span_make(line.ptr, i));
+				break;
+			}
+		}
 		if (line.ptr[line.len - 1] != ']') {
 			ga_conf_error(x, x->line, "section header without ]");
 			section[0] = '\0';
@@ -903,7 +1312,17 @@ static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 		}
 		name = ga_span_trim(ga_span_make(line.ptr + 1, line.len - 2));
 		*alert_cls = -1;
+		x->rule = -1;
 		x->section_line = x->line;
+		if (ga_span_istarts(name, "rule.")) {
+			if (ga_conf_rule_section(x, ga_span_make(name.ptr + 5,
+								 name.len - 5))) {
+				section[0] = '\0';
+				return;
+			}
+			snprintf(section, section_size, "rule");
+			return;
+		}
 		if (ga_span_istarts(name, "alert.")) {
 			int cls = ga_class_from_name(ga_span_make(name.ptr + 6,
 								  name.len - 6));
@@ -957,6 +1376,10 @@ static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
 		}
 		return; /* the bad section was reported already */
 	}
+	if (strcmp(section, "rule") == 0) {
+		ga_conf_rule_key(x, key, val);
+		return;
+	}
 	for (unsigned int i = 0; i < GA_CONF_NKEYS; i++) {
 		const struct ga_conf_key *k = &ga_conf_keys[i];
 		unsigned int *seen;
@@ -1006,6 +1429,7 @@ int ga_conf_parse(struct ga_conf *c, const char *name, const char *buf,
 	x.name = name;
 	x.err = err;
 	x.arg = arg;
+	x.rule = -1;
 	slash = strrchr(name, '/');
 	if (slash) {
 		size_t n = (size_t)(slash - name);
@@ -1117,8 +1541,10 @@ bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
 				d = ga_conf_alert_defaults[cls].lcd;
 			} else if (strcmp(k->name, "latch") == 0) {
 				d = ga_conf_alert_defaults[cls].latch;
-			} else {
+			} else if (strcmp(k->name, "outputs") == 0) {
 				d = ga_conf_alert_defaults[cls].outputs;
+			} else if (strcmp(k->name, "escalate_after") == 0) {
+				d = "0";
 			}
 			*def = d;
 			def = NULL;
@@ -1171,20 +1597,72 @@ static const struct ga_conf_key *ga_conf_lookup(const char *name, int *cls)
 	return NULL;
 }
 
+/* "rule.NAME.key" -> the row of ga_conf_rule_keys and NAME; NULL when
+ * @name is not a rule key. */
+static const struct ga_conf_key *ga_conf_lookup_rule(const char *name,
+						     struct ga_span *rname)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (strncmp(name, "rule.", 5) != 0 || !dot || dot < name + 5) {
+		return NULL;
+	}
+	*rname = ga_span_make(name + 5, (size_t)(dot - name - 5));
+	if (!ga_conf_rule_name_ok(*rname)) {
+		return NULL;
+	}
+	for (unsigned int i = 0; i < GA_CONF_NRULEKEYS; i++) {
+		if (strcmp(ga_conf_rule_keys[i].name, dot + 1) == 0) {
+			return &ga_conf_rule_keys[i];
+		}
+	}
+	return NULL;
+}
+
+bool ga_conf_rule_key_info(const char *name, const char **help,
+			   const char **def)
+{
+	struct ga_span rname;
+	const struct ga_conf_key *k = ga_conf_lookup_rule(name, &rname);
+
+	if (!k) {
+		return false;
+	}
+	*help = k->help;
+	*def = k->def ? k->def : "";
+	return true;
+}
+
 int ga_conf_get(const struct ga_conf *c, const char *name, char *out,
 		size_t size)
 {
 	const struct ga_conf_key *k;
-	const char *field;
+	const char *field = NULL;
+	struct ga_span rname;
 	int cls;
 	size_t o = 0;
 
-	k = ga_conf_lookup(name, &cls);
+	k = ga_conf_lookup_rule(name, &rname);
+	if (k) {
+		for (unsigned int i = 0; i < c->nrules; i++) {
+			if (ga_span_eq(rname, ga_span_str(c->rule[i].name))) {
+				field = (const char *)&c->rule[i] + k->off;
+			}
+		}
+		if (!field) {
+			return -ENOENT; /* no such rule in the running config */
+		}
+		cls = -1;
+	} else {
+		k = ga_conf_lookup(name, &cls);
+	}
 	if (!k || size == 0) {
 		return -ENOENT;
 	}
-	field = cls >= 0 ? (const char *)&c->alert[cls] + k->off
-			 : (const char *)c + k->off;
+	if (!field) {
+		field = cls >= 0 ? (const char *)&c->alert[cls] + k->off
+				 : (const char *)c + k->off;
+	}
 	out[0] = '\0';
 	switch (k->type) {
 	case T_STR:
@@ -1247,6 +1725,55 @@ int ga_conf_get(const struct ga_conf *c, const char *name, char *out,
 			o += n > 0 ? (size_t)n : 0;
 		}
 		break;
+	case T_CLASSES: {
+		uint32_t m = *(const uint32_t *)(const void *)field;
+
+		for (int i = 0; i < GA_CLASS__COUNT && o < size; i++) {
+			if (m & (1u << i)) {
+				int n = snprintf(out + o, size - o, "%s%s",
+						 o ? " " : "",
+						 ga_class_name((enum ga_class)i));
+
+				o += n > 0 ? (size_t)n : 0;
+			}
+		}
+		break;
+	}
+	case T_OUTSET: {
+		uint8_t m = *(const uint8_t *)field;
+
+		for (int i = 0; i < GA_OUT__COUNT && o < size; i++) {
+			if (m & (1u << i)) {
+				int n = snprintf(out + o, size - o, "%s%s",
+						 o ? " " : "", ga_output_names[i]);
+
+				o += n > 0 ? (size_t)n : 0;
+			}
+		}
+		break;
+	}
+	case T_DURATION: {
+		unsigned int sec = *(const unsigned int *)(const void *)field;
+
+		if (sec && sec % 3600 == 0) {
+			snprintf(out, size, "%uh", sec / 3600);
+		} else if (sec && sec % 60 == 0) {
+			snprintf(out, size, "%um", sec / 60);
+		} else {
+			snprintf(out, size, "%u", sec);
+		}
+		break;
+	}
+	case T_HOURS: {
+		const struct ga_conf_hours *h = (const void *)field;
+
+		if (h->on) {
+			snprintf(out, size, "%02u:%02u-%02u:%02u",
+				 h->start_min / 60u, h->start_min % 60u,
+				 h->end_min / 60u, h->end_min % 60u);
+		}
+		break;
+	}
 	}
 	return 0;
 }
@@ -1270,6 +1797,20 @@ int ga_conf_check_value(const char *name, const char *value,
 	x.err = err;
 	x.arg = arg;
 	x.line = 1;
+	{
+		static struct ga_conf_rule rule;
+		struct ga_span rname;
+
+		k = ga_conf_lookup_rule(name, &rname);
+		if (k) {
+			/* any rule name: `set` may create a new [rule.NAME] */
+			ga_conf_rule_defaults(&rule);
+			snprintf(x.alert_sect, sizeof(x.alert_sect), "rule.%.*s",
+				 (int)rname.len, rname.ptr);
+			(void)ga_conf_set(&x, k, &rule, ga_span_str(value));
+			return x.nerr ? -EINVAL : 0;
+		}
+	}
 	k = ga_conf_lookup(name, &cls);
 	if (!k) {
 		return -ENOENT;

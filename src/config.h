@@ -1,6 +1,6 @@
-/* config.h - the parsed configuration (DESIGN §3): one plain struct, filled
+/* config.h - the parsed configuration (docs/configuration.md): one plain struct, filled
  * from the INI file through the key table in config.c. A reload parses into a
- * fresh struct and swaps it in only when it has no error (STYLE rule 25).
+ * fresh struct and swaps it in only when it has no error.
  * Strings are fixed arrays: a config never allocates.
  */
 #ifndef GA_CONFIG_H
@@ -54,6 +54,55 @@ struct ga_conf_alert {
 	bool latch;
 	/* pattern per output; GA_PAT_OFF = not driven by this class */
 	uint8_t pattern[GA_OUT__COUNT];
+	/* unacknowledged this long after it was received (journaled time):
+	 * escalate_pattern replaces pattern on the outputs it names; 0 = no */
+	unsigned int escalate_after_s;
+	uint8_t escalate_pattern[GA_OUT__COUNT];
+};
+
+/* [rule.NAME]: a board's rules are a handful (a SCADA number, a
+ * marketing filter, a night-shift chat); every event is matched against all
+ * of them in order, so 32 also bounds the matcher's work per event. */
+#define GA_CONF_RULES_MAX 32
+#define GA_CONF_RULE_NAME_MAX 32 /* "rule." + name fits a 40-column line */
+/* A number glob is under 20 bytes; a text condition is a word or phrase. */
+#define GA_CONF_GLOB_MAX 128
+
+/* The fields a rule matches on, in struct ga_msg. The chat thread id is
+ * not one: struct ga_msg does not keep it (see gridalert.conf(5)). */
+enum ga_rule_field {
+	GA_RULE_FROM,
+	GA_RULE_TO,
+	GA_RULE_SENDER,  /* sender_name: chat display name */
+	GA_RULE_STATUS,  /* sms_failed: deliveryStatus */
+	GA_RULE_TEXT,
+	GA_RULE__FIELDS
+};
+
+/* Which actions a rule sets; the others come from [alert.<class>]. */
+#define GA_RULE_SET_LCD (1u << 0)
+#define GA_RULE_SET_LATCH (1u << 1)
+#define GA_RULE_SET_OUTPUTS (1u << 2)
+#define GA_RULE_SET_ESC_AFTER (1u << 3)
+#define GA_RULE_SET_ESC_OUTPUTS (1u << 4)
+
+struct ga_conf_rule {
+	char name[GA_CONF_RULE_NAME_MAX];
+	uint32_t classes; /* bit per enum ga_class; 0 = every class */
+	char match[GA_RULE__FIELDS][GA_CONF_GLOB_MAX]; /* "" = any */
+	unsigned int set; /* GA_RULE_SET_* */
+	struct ga_conf_alert act;
+	unsigned int priority;
+	bool ignore;
+	char quiet[8]; /* obey | ignore */
+	char hook[GA_CONF_RULE_NAME_MAX];
+};
+
+/* [quiet] hours as minutes of the local day; start == end: never. */
+struct ga_conf_hours {
+	bool on;
+	uint16_t start_min;
+	uint16_t end_min;
 };
 
 enum ga_auth {
@@ -126,6 +175,14 @@ struct ga_conf {
 
 	struct ga_conf_alert alert[GA_CLASS__COUNT];
 
+	struct ga_conf_rule rule[GA_CONF_RULES_MAX]; /* file order */
+	unsigned int nrules;
+
+	struct {
+		struct ga_conf_hours hours;
+		uint8_t outputs; /* bit per enum ga_output: silent in quiet hours */
+	} quiet;
+
 	struct {
 		char socket[108]; /* sizeof(sun_path) */
 		char group[GA_CONF_NAME_MAX];
@@ -141,7 +198,7 @@ struct ga_conf {
  * @err (or to ga_log when @err is NULL). */
 typedef void (*ga_conf_err_cb)(void *arg, const char *line);
 
-/* Fill @c with every default of DESIGN §3. */
+/* Fill @c with every default (docs/configuration.md). */
 void ga_conf_defaults(struct ga_conf *c);
 
 /* Parse @path into @c (defaults first). Reports every error, not just the
@@ -163,6 +220,11 @@ unsigned int ga_conf_key_count(void);
 /* false when @i is out of range; any out pointer may be NULL. */
 bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
 		      const char **def);
+
+/* "rule.NAME.key" (any NAME): its help and default; false when @name is
+ * no rule key. Rule keys are not in the numbered table above. */
+bool ga_conf_rule_key_info(const char *name, const char **help,
+			   const char **def);
 
 /* The running value of "section.key" as config text. 0 or -ENOENT. */
 int ga_conf_get(const struct ga_conf *c, const char *name, char *out,

@@ -13,7 +13,7 @@
  * A connection carries any number of request/response pairs; the daemon
  * answers them in order. The payload is at most GA_CTL_REPLY_MAX bytes.
  *
- * gridalertctl exit status (DESIGN §2): 0 ok, 1 error (payload on stderr),
+ * gridalertctl exit status (docs/commands.md): 0 ok, 1 error (payload on stderr),
  * 2 daemon unreachable (cannot connect, or the connection dropped).
  */
 #ifndef GA_CTL_H

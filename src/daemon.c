@@ -1,6 +1,6 @@
 /* daemon.c - gridalertd's modules wired together (see daemon.h).
  *
- * Data flow (DESIGN §7): server (socket, TLS, HTTP) -> webhook -> eventgrid
+ * Data flow (docs/architecture.md): server (socket, TLS, HTTP) -> webhook -> eventgrid
  * -> the sink below -> journal (append; fsync once per loop iteration for
  * every request that completed in it) -> store + alert -> LCD and GPIO.
  */
@@ -16,10 +16,13 @@
 
 #include "alarm.h"
 #include "alert.h"
+#include "ctl_rules.h"
+#include "rules.h"
 #include "config.h"
 #include "confedit.h"
 #include "ctl.h"
 #include "gpio.h"
+#include "history.h"
 #include "lcd.h"
 #include "eventgrid.h"
 #include "journal.h"
@@ -38,7 +41,8 @@
  * signalfd + GPIO edge fds and LCD/watchdog spares (8). */
 #define GA_DAEMON_EXTRA_FDS (4 + 1 + 1 + GA_CTL_CLIENTS_MAX + 1 + 8)
 /* SIGTERM: how long in-flight requests may take to finish before we exit
- * anyway (Event Grid waits 30 s for a response; research §3.3). */
+ * anyway (Event Grid waits 30 s for a response: Microsoft's "Event Grid
+ * message delivery and retry"). */
 #define GA_DAEMON_DRAIN_MS 10000u
 #define GA_DAEMON_DRAIN_POLL_MS 20u
 
@@ -59,6 +63,7 @@ struct ga_daemon {
 	struct ga_alarm alarm;
 	struct ga_alert alert;
 	struct ga_journal journal;
+	struct ga_history history;
 	struct ga_journal_mark mark;
 	unsigned int batch_appended;
 	/* journal.sync_failures when the first unsynced batch was appended:
@@ -103,8 +108,13 @@ static void ga_daemon_print_err(void *arg, const char *line)
 static void ga_daemon_apply_event(void *arg, const struct ga_msg *m, bool replay)
 {
 	struct ga_daemon *d = arg;
-	const struct ga_msg *kept = ga_store_add(&d->store, m, m->edit);
+	const struct ga_msg *kept;
 
+	if (!ga_alert_admit(&d->alert, m, replay)) {
+		return; /* a rule's ignore = yes: journaled and counted only */
+	}
+	kept = ga_store_add(&d->store, m, m->edit);
+	ga_history_note_event(&d->history, m);
 	if (kept) {
 		ga_alert_event(&d->alert, kept, replay);
 	} else if (!replay && m->cls == GA_CLASS_CHAT_DELETED) {
@@ -116,7 +126,7 @@ static void ga_daemon_apply_ack(void *arg, uint32_t seq, bool all, bool replay)
 {
 	struct ga_daemon *d = arg;
 
-	(void)replay;
+	ga_history_note_ack(&d->history);
 	if (all) {
 		for (unsigned int i = 0;; i++) {
 			const struct ga_msg *m = ga_store_nth(&d->store, i);
@@ -136,9 +146,9 @@ static void ga_daemon_apply_ack(void *arg, uint32_t seq, bool all, bool replay)
 	}
 }
 
-static void ga_daemon_show(void *arg, const struct ga_span *lines, unsigned int n)
+static void ga_daemon_show(void *arg, struct ga_span head, struct ga_span body)
 {
-	ga_lcd_show(arg, lines, n);
+	ga_lcd_show_text(arg, head, body);
 }
 
 static void ga_daemon_gpio_set(void *arg, enum ga_output o, bool on)
@@ -146,20 +156,42 @@ static void ga_daemon_gpio_set(void *arg, enum ga_output o, bool on)
 	ga_gpio_set(arg, o, on);
 }
 
+/* The LCD's "1/m": every unacknowledged message in the journal. Counted
+ * once after an acknowledgement (one pass over the file), then kept up
+ * to date per event without reading. */
+static int ga_daemon_count(void *arg, unsigned long *n)
+{
+	struct ga_daemon *d = arg;
+
+	return ga_history_unacked(&d->history, n);
+}
+
+/* After each journal sync (a compaction may have filled or freed it):
+ * the LCD and the alarms say when new events are being refused. */
+static int ga_daemon_synced(struct ga_daemon *d, int err)
+{
+	ga_alert_journal_full(&d->alert, d->journal.full);
+	return err;
+}
+
 static int ga_daemon_ack(struct ga_daemon *d, uint32_t seq, bool all)
 {
 	int err = ga_journal_ack(&d->journal, seq, all);
 
-	return err ? err : ga_journal_sync(&d->journal);
+	return err ? err : ga_daemon_synced(d, ga_journal_sync(&d->journal));
 }
 
 /* The acknowledge button: everything shown and alarmed is seen. */
 static void ga_daemon_press(void *arg)
 {
 	struct ga_daemon *d = arg;
+	unsigned long n = 0;
 	int err;
 
-	if (!ga_store_unacked(&d->store)) {
+	/* the journal's count: older messages than memory holds (a full
+	 * journal) are acknowledged by the button too */
+	if (!ga_store_unacked(&d->store) &&
+	    (ga_history_unacked(&d->history, &n) || n == 0)) {
 		return;
 	}
 	err = ga_daemon_ack(d, d->journal.next_seq - 1, true);
@@ -173,6 +205,22 @@ static void ga_daemon_sink_begin(void *arg)
 
 	d->mark = ga_journal_mark(&d->journal);
 	d->batch_appended = 0;
+}
+
+/* A [rule.NAME] with ignore = yes matches @m. */
+static bool ga_daemon_ignored(const struct ga_daemon *d, const struct ga_msg *m)
+{
+	bool any = false;
+	int rule;
+
+	for (unsigned int i = 0; i < d->conf->nrules; i++) {
+		any |= d->conf->rule[i].ignore;
+	}
+	if (!any) {
+		return false; /* the usual case: no need to match twice */
+	}
+	rule = ga_rules_match(d->conf, m);
+	return rule >= 0 && d->conf->rule[rule].ignore;
 }
 
 /* One parsed event: dedupe, then append to the journal (not yet durable:
@@ -191,6 +239,9 @@ static int ga_daemon_sink_event(void *arg, const struct ga_event *ev)
 	if (ga_eventgrid_to_msg(ev, (int64_t)time(NULL), &d->scratch)) {
 		return GA_SINK_IGNORED;
 	}
+	/* written acknowledged and hidden: a flood of ignored SMS can never
+	 * hold the journal full, and history never lists them */
+	d->scratch.hidden = d->scratch.acked = ga_daemon_ignored(d, &d->scratch);
 	err = ga_journal_append(&d->journal, &d->scratch);
 	if (err) {
 		return err;
@@ -244,14 +295,14 @@ static int ga_daemon_pull_commit(void *arg)
 {
 	struct ga_daemon *d = arg;
 
-	return ga_journal_sync(&d->journal);
+	return ga_daemon_synced(d, ga_journal_sync(&d->journal));
 }
 
 /* The group commit: one fsync for every request of this loop iteration. */
 static int ga_daemon_commit(void *arg)
 {
 	struct ga_daemon *d = arg;
-	int err = ga_journal_sync(&d->journal);
+	int err = ga_daemon_synced(d, ga_journal_sync(&d->journal));
 
 	if (!err && d->unsynced &&
 	    d->journal.stats.sync_failures != d->unsynced_epoch) {
@@ -294,7 +345,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "http.requests: %lu\n", ss->requests);
 	ga_ctl_printf(o, "http.errors: %lu\n", ss->errors);
 	ga_ctl_printf(o, "http.timeouts: %lu\n", ss->timeouts);
-	ga_ctl_printf(o, "http.shed: %lu\n", ss->shed);
+	ga_ctl_printf(o, "http.accept_paused: %lu\n", ss->paused);
 	ga_ctl_printf(o, "http.evicted: %lu\n", ss->evicted + ss->evicted_slow);
 	ga_ctl_printf(o, "events.accepted: %lu\n", ws->accepted + ps->accepted);
 	ga_ctl_printf(o, "events.duplicate: %lu\n", ws->duplicate + ps->duplicate);
@@ -302,7 +353,15 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	ga_ctl_printf(o, "events.rejected: %lu\n", ws->rejected);
 	ga_ctl_printf(o, "webhook.unauthorized: %lu\n", ws->unauthorized);
 	ga_ctl_printf(o, "webhook.validations: %lu\n", ws->validations);
-	ga_ctl_printf(o, "unacked: %u\n", ga_store_unacked(&d->store));
+	{
+		/* the journal's count, not only the newest the store keeps */
+		unsigned long n;
+
+		if (ga_history_unacked(&d->history, &n)) {
+			n = ga_store_unacked(&d->store);
+		}
+		ga_ctl_printf(o, "unacked: %lu\n", n);
+	}
 	ga_ctl_printf(o, "journal.records: %lu\n", d->journal.stats.records);
 	ga_ctl_printf(o, "journal.bytes: %llu\n",
 		      (unsigned long long)d->journal.stats.bytes);
@@ -345,6 +404,7 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			      ga_pattern_name(ga_alarm_pattern(&d->alarm,
 							       (enum ga_output)k)));
 	}
+	ga_ctl_rules_status(&d->alert, o);
 	ga_ctl_printf(o, "watchdog: %s\n",
 		      ga_watchdog_describe(&d->wd, listen, sizeof(listen)));
 	ga_ctl_printf(o, "pull.state: %s\n", ga_pull_state(&d->pull));
@@ -386,23 +446,57 @@ static void ga_daemon_msg_line(struct ga_ctl_out *o, const struct ga_msg *m)
 	ga_ctl_write(o, "\n", 1);
 }
 
+/* The longest line ga_daemon_msg_line() writes: seq, time, class, a
+ * name, status and details, and a full text. */
+#define GA_DAEMON_MSG_LINE_MAX (64 + GA_MSG_NAME_MAX + GA_MSG_STATUS_MAX + \
+				GA_MSG_DETAILS_MAX + GA_MSG_TEXT_MAX)
+
+struct ga_daemon_list {
+	struct ga_ctl_out *o;
+	unsigned int listed;
+	uint32_t last_seq;
+	bool cut; /* the reply would pass GA_CTL_REPLY_MAX */
+};
+
+static int ga_daemon_list_cb(void *arg, const struct ga_msg *m)
+{
+	struct ga_daemon_list *l = arg;
+
+	if (l->o->size - l->o->len < GA_DAEMON_MSG_LINE_MAX + 64) {
+		l->cut = true;
+		return 1;
+	}
+	ga_daemon_msg_line(l->o, m);
+	l->listed++;
+	l->last_seq = m->seq;
+	return 0;
+}
+
+/* `messages [N] [--since TIME] [--before SEQ]`: the newest N (32, or
+ * every one since TIME), newest first, from memory and the journal. */
 static int ga_cmd_messages(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
 	struct ga_daemon *d = arg;
-	uint64_t n = GA_STORE_MAX;
+	struct ga_history_query q;
+	struct ga_daemon_list l = { .o = o };
+	const char *why;
+	unsigned long total;
+	int err;
 
-	if (args.len && (ga_span_to_u64(args, GA_STORE_MAX, &n) || n == 0)) {
-		ga_ctl_printf(o, "usage: messages [N], N from 1 to %u\n",
-			      GA_STORE_MAX);
-		return -EINVAL;
+	err = ga_history_parse_query(args, (int64_t)time(NULL), &q, &why);
+	if (err) {
+		ga_ctl_printf(o, "%s\n", why);
+		return err;
 	}
-	for (unsigned int i = 0; i < n; i++) {
-		const struct ga_msg *m = ga_store_nth(&d->store, i);
-
-		if (!m) {
-			break;
-		}
-		ga_daemon_msg_line(o, m);
+	err = ga_history_list(&d->history, &q, ga_daemon_list_cb, &l, &total);
+	if (err) {
+		ga_ctl_printf(o, "journal: %s\n", strerror(-err));
+		return err;
+	}
+	if (l.cut) {
+		/* the reply has a bound; say how to get the rest */
+		ga_ctl_printf(o, "(%u shown; more: messages %u --before %u)\n",
+			      l.listed, q.n - l.listed, l.last_seq);
 	}
 	return 0;
 }
@@ -410,19 +504,28 @@ static int ga_cmd_messages(void *arg, struct ga_span args, struct ga_ctl_out *o)
 static int ga_cmd_ack(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
 	struct ga_daemon *d = arg;
-	unsigned int before = ga_store_unacked(&d->store);
+	unsigned long before = 0, after = 0;
 	uint64_t seq;
 	bool all = args.len == 0 || ga_span_eq(args, GA_SPAN_LIT("all"));
+	bool acked = false;
 	int err;
 
 	if (!all && (ga_span_to_u64(args, UINT32_MAX, &seq) ||
-		     !ga_store_find(&d->store, (uint32_t)seq))) {
+		     ga_history_find(&d->history, (uint32_t)seq, &acked))) {
 		ga_ctl_printf(o, "no message with seq %.*s (see: messages)\n",
 			      (int)(args.len > 20 ? 20 : args.len), args.ptr);
 		return -ENOENT;
 	}
+	if (!all && acked) {
+		ga_ctl_printf(o, "acknowledged 0 (%llu already was)\n",
+			      (unsigned long long)seq);
+		return 0;
+	}
 	if (all) {
 		seq = d->journal.next_seq ? d->journal.next_seq - 1 : 0;
+		if (ga_history_unacked(&d->history, &before)) {
+			before = ga_store_unacked(&d->store);
+		}
 	}
 	/* An ack is journaled and synced before it is reported, so it
 	 * survives a power cut like the event did. */
@@ -431,7 +534,12 @@ static int ga_cmd_ack(void *arg, struct ga_span args, struct ga_ctl_out *o)
 		ga_ctl_printf(o, "journal: %s; not acknowledged\n", strerror(-err));
 		return err;
 	}
-	ga_ctl_printf(o, "acknowledged %u\n", before - ga_store_unacked(&d->store));
+	if (all && ga_history_unacked(&d->history, &after)) {
+		after = ga_store_unacked(&d->store);
+	}
+	/* what it really acknowledged: in the journal, not only in memory */
+	ga_ctl_printf(o, "acknowledged %lu\n",
+		      !all ? 1ul : before > after ? before - after : 0ul);
 	return 0;
 }
 
@@ -461,6 +569,13 @@ static int ga_cmd_test_alarm(void *arg, struct ga_span args, struct ga_ctl_out *
 	}
 	ga_ctl_printf(o, "running %.*s\n", (int)args.len, args.ptr);
 	return 0;
+}
+
+static int ga_cmd_test_rule(void *arg, struct ga_span args, struct ga_ctl_out *o)
+{
+	struct ga_daemon *d = arg;
+
+	return ga_ctl_rules_test(&d->alert, args, o);
 }
 
 static int ga_cmd_sim_press(void *arg, struct ga_span args, struct ga_ctl_out *o)
@@ -536,7 +651,7 @@ static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	resp.body_size = sizeof(rbody);
 	ga_webhook_handle(&d->webhook, &req, &resp);
 	if (resp.commit) {
-		err = ga_journal_sync(&d->journal);
+		err = ga_daemon_synced(d, ga_journal_sync(&d->journal));
 		if (err) {
 			ga_webhook_commit_failed(&d->webhook, &resp);
 		}
@@ -548,7 +663,7 @@ static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
 static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o);
 
 /* `get KEY`, `set KEY VALUE`, `diff`, `commit [confirm SECONDS]`,
- * `confirm`, `revert` (DESIGN §2) on top of confedit.c. */
+ * `confirm`, `revert` (docs/commands.md) on top of confedit.c. */
 static int ga_cmd_get(void *arg, struct ga_span args, struct ga_ctl_out *o)
 {
 	struct ga_daemon *d = arg;
@@ -717,7 +832,8 @@ static int ga_cmd_help(void *arg, struct ga_span args, struct ga_ctl_out *o);
 static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "status", "status", "counters and state, one key: value per line",
 	  ga_cmd_status },
-	{ "messages", "messages [N]", "newest first: seq time class from/sender text",
+	{ "messages", "messages [N] [--since TIME] [--before SEQ]",
+	  "newest first: seq time class from/sender text",
 	  ga_cmd_messages },
 	{ "ack", "ack [all|SEQ]", "acknowledge; alarms of acknowledged events stop",
 	  ga_cmd_ack },
@@ -734,6 +850,8 @@ static const struct ga_ctl_cmd ga_daemon_cmds[] = {
 	{ "test lcd", "test lcd", "draw a test pattern on the LCD", ga_cmd_test_lcd },
 	{ "test alarm", "test alarm NAME", "run an output (sms_led, buzzer...) or "
 	  "a class's reaction (sms, sms_failed, chat...)", ga_cmd_test_alarm },
+	{ "test rule", "test rule CLASS FROM [TEXT]", "which [rule.NAME] a "
+	  "made-up event matches and what it would do", ga_cmd_test_rule },
 	{ "inject", "inject CLASS [TEXT]", "feed a synthetic sms|sms_failed|chat "
 	  "event through the network path", ga_cmd_inject },
 	{ "sim press", "sim press BUTTON", "press a simulated input (ack_button; "
@@ -785,6 +903,14 @@ static int ga_cmd_help(void *arg, struct ga_span args, struct ga_ctl_out *o)
 			value[0] = '\0';
 		}
 		ga_ctl_printf(o, "%s: %s\n  default: %s\n  running: %s\n", name,
+			      help, def[0] ? def : "(empty)", value);
+		found = true;
+	}
+	if (!found && ga_conf_rule_key_info(want, &help, &def)) {
+		if (ga_conf_get(d->conf, want, value, sizeof(value))) {
+			snprintf(value, sizeof(value), "(no such rule)");
+		}
+		ga_ctl_printf(o, "%s: %s\n  default: %s\n  running: %s\n", want,
 			      help, def[0] ? def : "(empty)", value);
 		found = true;
 	}
@@ -851,9 +977,9 @@ static int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	 * opened at start; they change with a restart. */
 	d->conf = next;
 	d->webhook.conf = next;
-	d->alert.conf = next;
 	d->lcd.conf = next;
 	d->gpio.conf = next;
+	ga_alert_reconf(&d->alert, next);
 	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
 	if (ga_pull_reconf(&d->pull, next)) {
@@ -917,6 +1043,7 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_loop_init(&d->loop);
 	ga_server_init(&d->server);
 	ga_journal_init(&d->journal);
+	ga_history_init(&d->history);
 	ga_lcd_init(&d->lcd);
 	ga_gpio_init(&d->gpio);
 	ga_ctl_init(&d->ctl);
@@ -966,6 +1093,7 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 	ga_alarm_setup(&d->alarm, &d->loop, ga_daemon_gpio_set, &d->gpio);
 	ga_alert_setup(&d->alert, d->conf, &d->loop, &d->store, &d->alarm,
 		       ga_daemon_show, &d->lcd);
+	ga_alert_set_count(&d->alert, ga_daemon_count, d);
 	{
 		const struct ga_journal_apply apply = {
 			.event = ga_daemon_apply_event,
@@ -973,13 +1101,18 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 			.arg = d,
 		};
 
-		err = ga_journal_open(&d->journal, d->conf, &apply);
+		err = ga_history_setup(&d->history, &d->journal, &d->store);
+		if (!err) {
+			err = ga_journal_open(&d->journal, d->conf, &apply);
+		}
 		if (err) {
 			ga_log(LOG_ERR, "not starting: journal %s: %s",
 			       d->conf->journal.path, strerror(-err));
 			goto fail;
 		}
-		/* what was unacknowledged before the power cut shows again */
+		/* what was unacknowledged before the power cut shows again,
+		 * and a journal still full says so */
+		ga_alert_journal_full(&d->alert, d->journal.full);
 		ga_alert_refresh(&d->alert);
 	}
 	ga_eventgrid_init(&d->eg);
@@ -1087,6 +1220,7 @@ void ga_daemon_free(struct ga_daemon *d)
 	ga_lcd_close(&d->lcd);
 	ga_tls_server_free(d->tls);
 	ga_journal_close(&d->journal);
+	ga_history_close(&d->history);
 	ga_loop_free(&d->loop);
 	free(d);
 }

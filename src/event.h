@@ -2,13 +2,13 @@
  * store (kept messages), alert (react) and ctl (show).
  *
  * struct ga_event is what the parser produces: spans into the request buffer,
- * no copies (DESIGN §7). String spans hold the JSON string's raw contents
+ * no copies (docs/architecture.md). String spans hold the JSON string's raw contents
  * (between the quotes, escapes not yet decoded); the parser has already
  * validated them (escapes, UTF-8, no raw controls). Copy one out with
  * ga_json_str_decode() (src/json.h).
  *
  * struct ga_msg is what the product keeps: decoded, bounded copies of what
- * the journal, the display and `gridalertctl messages` need (DESIGN §5).
+ * the journal, the display and `gridalertctl messages` need (docs/events.md).
  */
 #ifndef GA_EVENT_H
 #define GA_EVENT_H
@@ -18,7 +18,7 @@
 
 #include "common.h"
 
-/* DESIGN §1 classes. Order is ABI for the journal: append only. */
+/* The classes of docs/events.md. Order is ABI for the journal: append only. */
 enum ga_class {
 	GA_CLASS_IGNORED = 0,  /* anything else: counted, 200 */
 	GA_CLASS_SMS,          /* SMSReceived */
@@ -58,8 +58,8 @@ struct ga_event {
 	struct ga_span validation_code;
 };
 
-/* Field limits of a kept message. Text: DESIGN §5 "text up to 1600
- * bytes" (a 10-segment concatenated SMS is 1530 GSM-7 chars). Longer values
+/* Field limits of a kept message. Text: up to 1600
+ * bytes (docs/events.md) (a 10-segment concatenated SMS is 1530 GSM-7 chars). Longer values
  * are cut at a UTF-8 character boundary when copied. */
 #define GA_MSG_TEXT_MAX 1600
 #define GA_MSG_ID_MAX 128      /* event ids are GUIDs (36) in every sample */
@@ -76,6 +76,7 @@ struct ga_msg {
 	bool acked;
 	bool status_unknown;
 	bool edit;          /* a chat edit: replaces the text of msgid */
+	bool hidden;        /* a rule's ignore = yes: journaled, never shown */
 	int64_t time;       /* when received, unix seconds */
 	uint64_t key;       /* ga_event_key(id, source): dedupe */
 	char id[GA_MSG_ID_MAX];

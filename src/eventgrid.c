@@ -1,7 +1,4 @@
 /* eventgrid.c - see eventgrid.h. */
-#define JSMN_STATIC /* Debian's jsmn 1.1.0 is a header-only library */
-#include <jsmn.h>
-
 #include "eventgrid.h"
 
 #include <errno.h>
@@ -11,8 +8,6 @@
 
 #include "json.h"
 
-_Static_assert(sizeof(jsmntok_t) == 4 * sizeof(int),
-	       "jsmntok_t layout: type, start, end, size (jsmn 1.1.0)");
 
 #define GA_EG_COMM "Microsoft.Communication."
 
@@ -31,40 +26,101 @@ enum ga_eg_kind {
 	K_VALIDATION,
 };
 
-/* DESIGN §1 event types -> what we do with them. */
+/* Lengths are compile-time: a key or type is compared only with entries
+ * of its own length, without strlen or a scan per entry. */
+#define GA_EG_K(s) { s, sizeof(s) - 1 }
+
+struct ga_eg_name {
+	const char *s;
+	unsigned char len;
+};
+
+/* Event types (docs/events.md; after the GA_EG_COMM prefix) -> what we do with
+ * them. */
 static const struct {
-	const char *type;
+	struct ga_eg_name name;
 	enum ga_eg_kind kind;
 } ga_eg_types[] = {
-	{ GA_EG_COMM "SMSReceived", K_SMS },
-	{ GA_EG_COMM "SMSDeliveryReportReceived", K_SMS_REPORT },
-	{ GA_EG_COMM "ChatMessageReceived", K_CHAT_MSG },
-	{ GA_EG_COMM "ChatMessageReceivedInThread", K_CHAT_MSG },
-	{ GA_EG_COMM "ChatMessageEdited", K_CHAT_EDIT },
-	{ GA_EG_COMM "ChatMessageEditedInThread", K_CHAT_EDIT },
-	{ GA_EG_COMM "ChatMessageDeleted", K_CHAT_DEL },
-	{ GA_EG_COMM "ChatMessageDeletedInThread", K_CHAT_DEL },
-	{ GA_EG_COMM "ChatThreadCreated", K_THREAD_CREATED },
-	{ GA_EG_COMM "ChatThreadCreatedWithUser", K_THREAD_CREATED },
-	{ GA_EG_COMM "ChatThreadWithUserDeleted", K_THREAD_DELETED },
-	{ GA_EG_COMM "ChatThreadDeleted", K_THREAD_DELETED },
-	{ GA_EG_COMM "ChatThreadPropertiesUpdated", K_THREAD_UPDATED },
-	{ GA_EG_COMM "ChatThreadPropertiesUpdatedPerUser", K_THREAD_UPDATED },
-	{ GA_EG_COMM "ChatMemberAddedToThreadWithUser", K_MEMBER_ADDED },
-	{ GA_EG_COMM "ChatParticipantAddedToThreadWithUser", K_MEMBER_ADDED },
-	{ GA_EG_COMM "ChatThreadParticipantAdded", K_MEMBER_ADDED },
-	{ GA_EG_COMM "ChatMemberRemovedFromThreadWithUser", K_MEMBER_REMOVED },
-	{ GA_EG_COMM "ChatParticipantRemovedFromThreadWithUser", K_MEMBER_REMOVED },
-	{ GA_EG_COMM "ChatThreadParticipantRemoved", K_MEMBER_REMOVED },
-	{ "Microsoft.EventGrid.SubscriptionValidationEvent", K_VALIDATION },
+	{ GA_EG_K("SMSReceived"), K_SMS },
+	{ GA_EG_K("SMSDeliveryReportReceived"), K_SMS_REPORT },
+	{ GA_EG_K("ChatMessageReceived"), K_CHAT_MSG },
+	{ GA_EG_K("ChatMessageReceivedInThread"), K_CHAT_MSG },
+	{ GA_EG_K("ChatMessageEdited"), K_CHAT_EDIT },
+	{ GA_EG_K("ChatMessageEditedInThread"), K_CHAT_EDIT },
+	{ GA_EG_K("ChatMessageDeleted"), K_CHAT_DEL },
+	{ GA_EG_K("ChatMessageDeletedInThread"), K_CHAT_DEL },
+	{ GA_EG_K("ChatThreadCreated"), K_THREAD_CREATED },
+	{ GA_EG_K("ChatThreadCreatedWithUser"), K_THREAD_CREATED },
+	{ GA_EG_K("ChatThreadWithUserDeleted"), K_THREAD_DELETED },
+	{ GA_EG_K("ChatThreadDeleted"), K_THREAD_DELETED },
+	{ GA_EG_K("ChatThreadPropertiesUpdated"), K_THREAD_UPDATED },
+	{ GA_EG_K("ChatThreadPropertiesUpdatedPerUser"), K_THREAD_UPDATED },
+	{ GA_EG_K("ChatMemberAddedToThreadWithUser"), K_MEMBER_ADDED },
+	{ GA_EG_K("ChatParticipantAddedToThreadWithUser"), K_MEMBER_ADDED },
+	{ GA_EG_K("ChatThreadParticipantAdded"), K_MEMBER_ADDED },
+	{ GA_EG_K("ChatMemberRemovedFromThreadWithUser"), K_MEMBER_REMOVED },
+	{ GA_EG_K("ChatParticipantRemovedFromThreadWithUser"), K_MEMBER_REMOVED },
+	{ GA_EG_K("ChatThreadParticipantRemoved"), K_MEMBER_REMOVED },
 };
+
+#define GA_EG_VALIDATION "Microsoft.EventGrid.SubscriptionValidationEvent"
+/* Longest name compared (type or key); a longer one matches nothing. */
+#define GA_EG_NAME_MAX 96
+
+static bool ga_eg_ieq(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x != y) {
+			if (x >= 'A' && x <= 'Z') {
+				x = (unsigned char)(x + 32);
+			}
+			if (y >= 'A' && y <= 'Z') {
+				y = (unsigned char)(y + 32);
+			}
+			if (x != y) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* The decoded text of a raw JSON string for name comparison: the raw bytes
+ * themselves unless it has escapes (never seen in real keys or types, but
+ * legal), then decoded into @buf. NULL span when it cannot be a name. */
+static struct ga_span ga_eg_name_of(struct ga_span raw, char *buf)
+{
+	for (size_t i = 0; i < raw.len; i++) {
+		if (raw.ptr[i] == '\\') {
+			size_t n = ga_json_str_decode(raw, buf, GA_EG_NAME_MAX + 1);
+
+			return n < GA_EG_NAME_MAX ? ga_span_make(buf, n) : GA_SPAN_NULL;
+		}
+	}
+	return raw;
+}
 
 static enum ga_eg_kind ga_eg_kind_of(struct ga_span type)
 {
-	for (size_t i = 0; i < GA_ARRAY_SIZE(ga_eg_types); i++) {
-		if (ga_json_str_ieq(type, ga_eg_types[i].type)) {
-			return ga_eg_types[i].kind;
+	static const size_t pre = sizeof(GA_EG_COMM) - 1;
+	char buf[GA_EG_NAME_MAX + 1];
+	struct ga_span t = ga_eg_name_of(type, buf);
+
+	if (t.len > pre && ga_eg_ieq(t.ptr, GA_EG_COMM, pre)) {
+		for (size_t i = 0; i < GA_ARRAY_SIZE(ga_eg_types); i++) {
+			if (ga_eg_types[i].name.len == t.len - pre &&
+			    ga_eg_ieq(t.ptr + pre, ga_eg_types[i].name.s,
+				      t.len - pre)) {
+				return ga_eg_types[i].kind;
+			}
 		}
+		return K_IGNORED;
+	}
+	if (t.len == sizeof(GA_EG_VALIDATION) - 1 &&
+	    ga_eg_ieq(t.ptr, GA_EG_VALIDATION, t.len)) {
+		return K_VALIDATION;
 	}
 	return K_IGNORED;
 }
@@ -116,7 +172,7 @@ static int ga_eg_fail(struct ga_eg_result *res, int err, const char *fmt, ...)
 
 struct ga_eg_doc {
 	const char *js;
-	const jsmntok_t *t;
+	const struct ga_json_tok *t;
 	int n;
 };
 
@@ -143,12 +199,12 @@ static int ga_eg_get(const struct ga_eg_doc *d, int obj, const char *key)
 {
 	int k;
 
-	if (obj < 0 || obj >= d->n || d->t[obj].type != JSMN_OBJECT) {
+	if (obj < 0 || obj >= d->n || d->t[obj].type != GA_JSON_OBJECT) {
 		return -1;
 	}
 	k = obj + 1;
 	for (int m = 0; m < d->t[obj].size && k + 1 < d->n; m++) {
-		if (d->t[k].type == JSMN_STRING &&
+		if (d->t[k].type == GA_JSON_STRING &&
 		    ga_json_str_ieq(ga_eg_span(d, k), key)) {
 			return k + 1;
 		}
@@ -157,18 +213,47 @@ static int ga_eg_get(const struct ga_eg_doc *d, int obj, const char *key)
 	return -1;
 }
 
-/* A string member's raw contents; numbers are accepted as text too (chat
- * `version` is a number in one sample and a string in another). */
-static struct ga_span ga_eg_str(const struct ga_eg_doc *d, int obj,
-				const char *key)
+/* The members an event needs, found in one walk over its object: each
+ * key is compared only with the wanted names of its length. @out[i] is the
+ * value token of @names[i] (its first occurrence), or -1. */
+static void ga_eg_members(const struct ga_eg_doc *d, int obj,
+			  const struct ga_eg_name *names, size_t n, int *out)
 {
-	int v = ga_eg_get(d, obj, key);
+	char buf[GA_EG_NAME_MAX + 1];
+	int k;
 
-	if (v < 0 || (d->t[v].type != JSMN_STRING &&
-		      d->t[v].type != JSMN_PRIMITIVE)) {
+	for (size_t j = 0; j < n; j++) {
+		out[j] = -1;
+	}
+	if (obj < 0 || obj >= d->n || d->t[obj].type != GA_JSON_OBJECT) {
+		return;
+	}
+	k = obj + 1;
+	for (int m = 0; m < d->t[obj].size && k + 1 < d->n; m++) {
+		if (d->t[k].type == GA_JSON_STRING) {
+			struct ga_span key = ga_eg_name_of(ga_eg_span(d, k), buf);
+
+			for (size_t j = 0; j < n; j++) {
+				if (names[j].len == key.len && out[j] < 0 &&
+				    ga_eg_ieq(key.ptr, names[j].s, key.len)) {
+					out[j] = k + 1;
+					break;
+				}
+			}
+		}
+		k = ga_eg_skip(d, k + 1);
+	}
+}
+
+/* A string value's raw contents; numbers are accepted as text too (chat
+ * `version` is a number in one sample and a string in another). */
+static struct ga_span ga_eg_str_at(const struct ga_eg_doc *d, int v)
+{
+	if (v < 0 || (d->t[v].type != GA_JSON_STRING &&
+		      d->t[v].type != GA_JSON_PRIMITIVE)) {
 		return GA_SPAN_NULL;
 	}
-	if (d->t[v].type == JSMN_PRIMITIVE) {
+	if (d->t[v].type == GA_JSON_PRIMITIVE) {
 		char c = d->js[d->t[v].start];
 
 		if (c != '-' && (c < '0' || c > '9')) {
@@ -178,24 +263,77 @@ static struct ga_span ga_eg_str(const struct ga_eg_doc *d, int obj,
 	return ga_eg_span(d, v);
 }
 
-static bool ga_eg_has_str(const struct ga_eg_doc *d, int obj, const char *key)
+static struct ga_span ga_eg_str(const struct ga_eg_doc *d, int obj,
+				const char *key)
 {
-	int v = ga_eg_get(d, obj, key);
+	return ga_eg_str_at(d, ga_eg_get(d, obj, key));
+}
 
-	return v >= 0 && d->t[v].type == JSMN_STRING;
+static bool ga_eg_is_str(const struct ga_eg_doc *d, int v)
+{
+	return v >= 0 && d->t[v].type == GA_JSON_STRING;
 }
 
 /* sender: display name, else the communication identifier's rawId */
-static struct ga_span ga_eg_sender(const struct ga_eg_doc *d, int data,
-				   const char *name_key, const char *id_key)
+static struct ga_span ga_eg_sender(const struct ga_eg_doc *d, int name, int id)
 {
-	struct ga_span s = name_key ? ga_eg_str(d, data, name_key) : GA_SPAN_NULL;
+	struct ga_span s = ga_eg_str_at(d, name);
 
-	if (s.len == 0 && id_key) {
-		s = ga_eg_str(d, ga_eg_get(d, data, id_key), "rawId");
+	if (s.len == 0) {
+		s = ga_eg_str(d, id, "rawId");
 	}
 	return s;
 }
+
+/* Envelope members of both schemas (Event Grid and CloudEvents 1.0). */
+enum {
+	R_SPECVERSION, R_ID, R_TYPE, R_SOURCE, R_SUBJECT, R_TIME,
+	R_EVENTTYPE, R_TOPIC, R_EVENTTIME, R_DATA, R__N
+};
+
+static const struct ga_eg_name ga_eg_root_names[R__N] = {
+	[R_SPECVERSION] = GA_EG_K("specversion"),
+	[R_ID] = GA_EG_K("id"),
+	[R_TYPE] = GA_EG_K("type"),
+	[R_SOURCE] = GA_EG_K("source"),
+	[R_SUBJECT] = GA_EG_K("subject"),
+	[R_TIME] = GA_EG_K("time"),
+	[R_EVENTTYPE] = GA_EG_K("eventType"),
+	[R_TOPIC] = GA_EG_K("topic"),
+	[R_EVENTTIME] = GA_EG_K("eventTime"),
+	[R_DATA] = GA_EG_K("data"),
+};
+
+/* data members of the ACS event types we keep. */
+enum {
+	D_MESSAGEID, D_THREADID, D_FROM, D_TO, D_MESSAGE, D_DSTATUS,
+	D_DDETAILS, D_TAG, D_SENDERNAME, D_SENDERID, D_BODY, D_PROPERTIES,
+	D_CREATEDBY, D_DELETEDBY, D_EDITEDBY, D_PADDED, D_PREMOVED,
+	D_MADDED, D_MREMOVED, D_VALIDATION, D__N
+};
+
+static const struct ga_eg_name ga_eg_data_names[D__N] = {
+	[D_MESSAGEID] = GA_EG_K("messageId"),
+	[D_THREADID] = GA_EG_K("threadId"),
+	[D_FROM] = GA_EG_K("from"),
+	[D_TO] = GA_EG_K("to"),
+	[D_MESSAGE] = GA_EG_K("message"),
+	[D_DSTATUS] = GA_EG_K("deliveryStatus"),
+	[D_DDETAILS] = GA_EG_K("deliveryStatusDetails"),
+	[D_TAG] = GA_EG_K("tag"),
+	[D_SENDERNAME] = GA_EG_K("senderDisplayName"),
+	[D_SENDERID] = GA_EG_K("senderCommunicationIdentifier"),
+	[D_BODY] = GA_EG_K("messageBody"),
+	[D_PROPERTIES] = GA_EG_K("properties"),
+	[D_CREATEDBY] = GA_EG_K("createdByCommunicationIdentifier"),
+	[D_DELETEDBY] = GA_EG_K("deletedByCommunicationIdentifier"),
+	[D_EDITEDBY] = GA_EG_K("editedByCommunicationIdentifier"),
+	[D_PADDED] = GA_EG_K("participantAdded"),
+	[D_PREMOVED] = GA_EG_K("participantRemoved"),
+	[D_MADDED] = GA_EG_K("memberAdded"),
+	[D_MREMOVED] = GA_EG_K("memberRemoved"),
+	[D_VALIDATION] = GA_EG_K("validationCode"),
+};
 
 /* ---- one event ------------------------------------------------------------ */
 
@@ -203,12 +341,13 @@ static int ga_eg_event(const struct ga_eg_doc *d, enum ga_eg_format fmt,
 		       bool single, struct ga_event *ev, struct ga_eg_result *res,
 		       size_t at)
 {
-	int root = 0, data, sv;
+	int r[R__N], x[D__N], data, sv;
 	bool ce;
 	enum ga_eg_kind kind;
 
 	memset(ev, 0, sizeof(*ev));
-	sv = ga_eg_get(d, root, "specversion");
+	ga_eg_members(d, 0, ga_eg_root_names, R__N, r);
+	sv = r[R_SPECVERSION];
 	ce = sv >= 0;
 	if ((fmt == GA_EG_FORMAT_CE || fmt == GA_EG_FORMAT_CE_BATCH) && !ce) {
 		return ga_eg_fail(res, -EINVAL, "event at byte %zu: CloudEvents "
@@ -218,66 +357,66 @@ static int ga_eg_event(const struct ga_eg_doc *d, enum ga_eg_format fmt,
 		return ga_eg_fail(res, -EINVAL, "an Event Grid schema body must "
 				  "be a JSON array of events");
 	}
-	ev->id = ga_eg_str(d, root, "id");
+	ev->id = ga_eg_str_at(d, r[R_ID]);
 	if (ce) {
-		if (d->t[sv].type != JSMN_STRING ||
+		if (d->t[sv].type != GA_JSON_STRING ||
 		    !ga_json_str_ieq(ga_eg_span(d, sv), "1.0")) {
 			return ga_eg_fail(res, -EINVAL, "event at byte %zu: "
 					  "specversion must be \"1.0\"", at);
 		}
-		ev->type = ga_eg_str(d, root, "type");
-		ev->source = ga_eg_str(d, root, "source");
-		ev->subject = ga_eg_str(d, root, "subject");
-		ev->time = ga_eg_str(d, root, "time");
-		if (!ga_eg_has_str(d, root, "source")) {
+		ev->type = ga_eg_str_at(d, r[R_TYPE]);
+		ev->source = ga_eg_str_at(d, r[R_SOURCE]);
+		ev->subject = ga_eg_str_at(d, r[R_SUBJECT]);
+		ev->time = ga_eg_str_at(d, r[R_TIME]);
+		if (!ga_eg_is_str(d, r[R_SOURCE])) {
 			return ga_eg_fail(res, -EINVAL, "event at byte %zu: "
 					  "missing source", at);
 		}
 	} else {
-		ev->type = ga_eg_str(d, root, "eventType");
-		ev->source = ga_eg_str(d, root, "topic");
-		ev->subject = ga_eg_str(d, root, "subject");
-		ev->time = ga_eg_str(d, root, "eventTime");
-		if (!ga_eg_has_str(d, root, "subject")) {
+		ev->type = ga_eg_str_at(d, r[R_EVENTTYPE]);
+		ev->source = ga_eg_str_at(d, r[R_TOPIC]);
+		ev->subject = ga_eg_str_at(d, r[R_SUBJECT]);
+		ev->time = ga_eg_str_at(d, r[R_EVENTTIME]);
+		if (!ga_eg_is_str(d, r[R_SUBJECT])) {
 			return ga_eg_fail(res, -EINVAL, "event at byte %zu: "
 					  "missing subject", at);
 		}
 	}
-	if (!ga_eg_has_str(d, root, "id") || ev->id.len == 0) {
+	if (!ga_eg_is_str(d, r[R_ID]) || ev->id.len == 0) {
 		return ga_eg_fail(res, -EINVAL, "event at byte %zu: missing id", at);
 	}
-	if (!ga_eg_has_str(d, root, ce ? "type" : "eventType") ||
-	    ev->type.len == 0) {
+	if (!ga_eg_is_str(d, r[ce ? R_TYPE : R_EVENTTYPE]) || ev->type.len == 0) {
 		return ga_eg_fail(res, -EINVAL, "event at byte %zu: missing %s",
 				  at, ce ? "type" : "eventType");
 	}
 	kind = ga_eg_kind_of(ev->type);
-	data = ga_eg_get(d, root, "data");
+	data = r[R_DATA];
 	if (kind == K_IGNORED) {
 		ev->cls = GA_CLASS_IGNORED;
 		return 0;
 	}
-	if (data < 0 || d->t[data].type != JSMN_OBJECT) {
+	if (data < 0 || d->t[data].type != GA_JSON_OBJECT) {
 		return ga_eg_fail(res, -EINVAL, "event %.*s: data must be an "
 				  "object", (int)(ev->id.len > 40 ? 40 : ev->id.len),
 				  ev->id.ptr);
 	}
-	ev->message_id = ga_eg_str(d, data, "messageId");
-	ev->thread_id = ga_eg_str(d, data, "threadId");
+	ga_eg_members(d, data, ga_eg_data_names, D__N, x);
+	ev->message_id = ga_eg_str_at(d, x[D_MESSAGEID]);
+	ev->thread_id = ga_eg_str_at(d, x[D_THREADID]);
 	switch (kind) {
 	case K_SMS:
 		ev->cls = GA_CLASS_SMS;
-		ev->from = ga_eg_str(d, data, "from");
-		ev->to = ga_eg_str(d, data, "to");
-		ev->text = ga_eg_str(d, data, "message");
+		ev->from = ga_eg_str_at(d, x[D_FROM]);
+		ev->to = ga_eg_str_at(d, x[D_TO]);
+		ev->text = ga_eg_str_at(d, x[D_MESSAGE]);
 		break;
 	case K_SMS_REPORT:
-		ev->from = ga_eg_str(d, data, "from");
-		ev->to = ga_eg_str(d, data, "to");
-		ev->status = ga_eg_str(d, data, "deliveryStatus");
-		ev->status_details = ga_eg_str(d, data, "deliveryStatusDetails");
-		ev->tag = ga_eg_str(d, data, "tag");
-		/* Anything but "Delivered" is a failure (research §6.4),
+		ev->from = ga_eg_str_at(d, x[D_FROM]);
+		ev->to = ga_eg_str_at(d, x[D_TO]);
+		ev->status = ga_eg_str_at(d, x[D_DSTATUS]);
+		ev->status_details = ga_eg_str_at(d, x[D_DDETAILS]);
+		ev->tag = ga_eg_str_at(d, x[D_TAG]);
+		/* Anything but "Delivered" is a failure (ACS report statuses are an open set),
 		 * except 5002: the carrier gives no report, the message may
 		 * well have arrived: shown, not alarmed. */
 		if (ga_json_str_ieq(ev->status, "Delivered")) {
@@ -301,33 +440,29 @@ static int ga_eg_event(const struct ga_eg_doc *d, enum ga_eg_format fmt,
 		/* fall through */
 	case K_CHAT_MSG:
 		ev->cls = GA_CLASS_CHAT;
-		ev->sender = ga_eg_sender(d, data, "senderDisplayName",
-					  "senderCommunicationIdentifier");
-		ev->text = ga_eg_str(d, data, "messageBody");
+		ev->sender = ga_eg_sender(d, x[D_SENDERNAME], x[D_SENDERID]);
+		ev->text = ga_eg_str_at(d, x[D_BODY]);
 		break;
 	case K_CHAT_DEL:
 		ev->cls = GA_CLASS_CHAT_DELETED;
-		ev->sender = ga_eg_sender(d, data, "senderDisplayName",
-					  "senderCommunicationIdentifier");
+		ev->sender = ga_eg_sender(d, x[D_SENDERNAME], x[D_SENDERID]);
 		break;
 	case K_THREAD_CREATED:
 	case K_THREAD_DELETED:
 	case K_THREAD_UPDATED:
 		ev->cls = GA_CLASS_CHAT_THREAD;
-		ev->text = ga_eg_str(d, ga_eg_get(d, data, "properties"), "topic");
-		ev->sender = ga_eg_sender(d, data, NULL,
-					  kind == K_THREAD_CREATED ? "createdByCommunicationIdentifier"
-					  : kind == K_THREAD_DELETED ? "deletedByCommunicationIdentifier"
-					  : "editedByCommunicationIdentifier");
+		ev->text = ga_eg_str(d, x[D_PROPERTIES], "topic");
+		ev->sender = ga_eg_sender(d, -1,
+					  kind == K_THREAD_CREATED ? x[D_CREATEDBY]
+					  : kind == K_THREAD_DELETED ? x[D_DELETEDBY]
+								     : x[D_EDITEDBY]);
 		break;
 	case K_MEMBER_ADDED:
 	case K_MEMBER_REMOVED: {
-		int who = ga_eg_get(d, data, kind == K_MEMBER_ADDED ? "participantAdded"
-								 : "participantRemoved");
+		int who = x[kind == K_MEMBER_ADDED ? D_PADDED : D_PREMOVED];
 
 		if (who < 0) { /* the deprecated "member" spelling */
-			who = ga_eg_get(d, data, kind == K_MEMBER_ADDED ? "memberAdded"
-								: "memberRemoved");
+			who = x[kind == K_MEMBER_ADDED ? D_MADDED : D_MREMOVED];
 		}
 		ev->cls = GA_CLASS_CHAT_MEMBER;
 		ev->text = ga_eg_str(d, who, "displayName");
@@ -339,8 +474,8 @@ static int ga_eg_event(const struct ga_eg_doc *d, enum ga_eg_format fmt,
 	}
 	case K_VALIDATION:
 		ev->cls = GA_CLASS_VALIDATION;
-		ev->validation_code = ga_eg_str(d, data, "validationCode");
-		if (!ga_eg_has_str(d, data, "validationCode")) {
+		ev->validation_code = ga_eg_str_at(d, x[D_VALIDATION]);
+		if (!ga_eg_is_str(d, x[D_VALIDATION])) {
 			return ga_eg_fail(res, -EINVAL, "validation event without "
 					  "validationCode");
 		}
@@ -362,24 +497,22 @@ static int ga_eg_element(struct ga_eventgrid *p, struct ga_span body,
 			 size_t start, size_t end, enum ga_eg_format fmt,
 			 bool single, struct ga_event *ev, struct ga_eg_result *res)
 {
-	jsmntok_t *t = (jsmntok_t *)(void *)p->tokens;
+	struct ga_json_tok *t = p->tokens;
 	struct ga_span el = ga_span_make(body.ptr + start, end - start);
 	struct ga_json_err jerr;
 	struct ga_eg_doc d;
-	jsmn_parser jp;
 	int n;
 
-	if (ga_json_check(el, &jerr)) {
+	n = ga_json_tokenize(el, t, GA_EG_TOKENS_MAX, &jerr);
+	if (n == -EINVAL) {
 		return ga_eg_fail(res, -EINVAL, "invalid JSON at byte %zu: %s",
 				  start + jerr.at, jerr.what);
 	}
-	jsmn_init(&jp);
-	n = jsmn_parse(&jp, el.ptr, el.len, t, GA_EG_TOKENS_MAX);
-	if (n == JSMN_ERROR_NOMEM) {
+	if (n == -EMSGSIZE) {
 		return ga_eg_fail(res, -EMSGSIZE, "event at byte %zu needs more "
 				  "than %d JSON tokens", start, GA_EG_TOKENS_MAX);
 	}
-	if (n < 1 || t[0].type != JSMN_OBJECT) {
+	if (n < 1 || t[0].type != GA_JSON_OBJECT) {
 		return ga_eg_fail(res, -EINVAL, "event at byte %zu is not a JSON "
 				  "object", start);
 	}
@@ -389,18 +522,22 @@ static int ga_eg_element(struct ga_eventgrid *p, struct ga_span body,
 	return ga_eg_event(&d, fmt, single, ev, res, start);
 }
 
-/* One pass over the body; with @cb NULL it only validates.
+/* One pass over the body. With @cb NULL it validates, counts and keeps
+ * the first GA_EG_KEEP_MAX events in p->kept; with @cb it delivers the
+ * array elements from index @from on (the ones not kept), stepping over
+ * the kept ones without parsing them.
  * The CloudEvents content types name a shape (object or batch array), but
  * which one Event Grid uses for batched CloudEvents push is not documented
- * (research §1.3), and a 400 would dead-letter the events: both shapes are
+ * by Microsoft, and a 400 would dead-letter the events: both shapes are
  * accepted under both types; each element must still be a CloudEvent. */
 static int ga_eg_pass(struct ga_eventgrid *p, struct ga_span body,
 		      enum ga_eg_format fmt, ga_eg_cb cb, void *arg,
-		      struct ga_eg_result *res)
+		      struct ga_eg_result *res, unsigned int from)
 {
 	const char *s = body.ptr;
 	size_t len = body.len, i = 0;
-	struct ga_event ev;
+	unsigned int idx = 0;
+	struct ga_event spare, *ev;
 	int err;
 
 	while (i < len && ga_eg_ws(s[i])) {
@@ -415,22 +552,23 @@ static int ga_eg_pass(struct ga_eventgrid *p, struct ga_span body,
 		while (e > i && ga_eg_ws(s[e - 1])) {
 			e--;
 		}
-		err = ga_eg_element(p, body, i, e, fmt, true, &ev, res);
+		if (cb) {
+			return 0; /* the one event was kept */
+		}
+		ev = &p->kept[0];
+		err = ga_eg_element(p, body, i, e, fmt, true, ev, res);
 		if (err) {
 			return err;
 		}
-		if (!cb) {
-			res->events++;
-			res->per_class[ev.cls]++;
-			return 0;
-		}
-		return cb(arg, &ev);
+		res->events++;
+		res->per_class[ev->cls]++;
+		return 0;
 	}
 	if (s[i] != '[') {
 		return ga_eg_fail(res, -EINVAL, "body is not a JSON array or object");
 	}
 	i++;
-	for (bool first = true;; first = false) {
+	for (bool first = true;; first = false, idx++) {
 		size_t e;
 
 		while (i < len && ga_eg_ws(s[i])) {
@@ -467,18 +605,23 @@ static int ga_eg_pass(struct ga_eventgrid *p, struct ga_span body,
 			return ga_eg_fail(res, -EINVAL, "invalid JSON at byte %zu: "
 					  "unterminated object", i);
 		}
-		err = ga_eg_element(p, body, i, e, fmt, false, &ev, res);
+		if (cb && idx < from) {
+			i = e; /* kept: delivered from p->kept */
+			continue;
+		}
+		ev = (!cb && idx < GA_EG_KEEP_MAX) ? &p->kept[idx] : &spare;
+		err = ga_eg_element(p, body, i, e, fmt, false, ev, res);
 		if (err) {
 			return err;
 		}
 		if (cb) {
-			err = cb(arg, &ev);
+			err = cb(arg, ev);
 			if (err) {
 				return err;
 			}
 		} else {
 			res->events++;
-			res->per_class[ev.cls]++;
+			res->per_class[ev->cls]++;
 		}
 		i = e;
 	}
@@ -496,6 +639,7 @@ int ga_eventgrid_parse(struct ga_eventgrid *p, struct ga_span body,
 		       enum ga_eg_format fmt, ga_eg_cb cb, void *arg,
 		       struct ga_eg_result *res)
 {
+	unsigned int kept;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -503,12 +647,24 @@ int ga_eventgrid_parse(struct ga_eventgrid *p, struct ga_span body,
 		return ga_eg_fail(res, -EINVAL, "unsupported content type");
 	}
 	/* Pass 1 validates everything, so a bad event 37 of 100 means no
-	 * callback at all (all-or-nothing, DESIGN §4). Pass 2 delivers. */
-	err = ga_eg_pass(p, body, fmt, NULL, NULL, res);
+	 * callback at all (all-or-nothing, docs/http.md), and keeps what it
+	 * parsed. Delivery hands out the kept events; only a batch of more
+	 * than GA_EG_KEEP_MAX events has its tail parsed a second time. */
+	err = ga_eg_pass(p, body, fmt, NULL, NULL, res, 0);
 	if (err || !cb) {
 		return err;
 	}
-	return ga_eg_pass(p, body, fmt, cb, arg, res);
+	kept = res->events < GA_EG_KEEP_MAX ? res->events : GA_EG_KEEP_MAX;
+	for (unsigned int k = 0; k < kept; k++) {
+		err = cb(arg, &p->kept[k]);
+		if (err) {
+			return err;
+		}
+	}
+	if (res->events <= GA_EG_KEEP_MAX) {
+		return 0;
+	}
+	return ga_eg_pass(p, body, fmt, cb, arg, res, GA_EG_KEEP_MAX);
 }
 
 /* ---- the kept copy ------------------------------------------------------- */
@@ -542,7 +698,8 @@ int ga_eventgrid_to_msg(const struct ga_event *ev, int64_t now,
 	ga_eg_copy(ev->status, m->status, sizeof(m->status));
 	ga_eg_copy(ev->status_details, m->details, sizeof(m->details));
 	ga_eg_copy(ev->message_id, m->msgid, sizeof(m->msgid));
-	kind = ga_eg_kind_of(ev->type);
+	kind = (ev->cls == GA_CLASS_CHAT_THREAD || ev->cls == GA_CLASS_CHAT_MEMBER)
+		       ? ga_eg_kind_of(ev->type) : K_IGNORED;
 	switch (ev->cls) {
 	case GA_CLASS_CHAT_THREAD:
 		ga_eg_copy(ev->text, name, sizeof(name));

@@ -1,12 +1,14 @@
-/* eventgrid.h - Event Grid and CloudEvents 1.0 envelopes over jsmn,
- * allocation-free (DESIGN §1, §4, §7).
+/* eventgrid.h - Event Grid and CloudEvents 1.0 envelopes over jsmn-style
+ * tokens (src/json.h), allocation-free (docs/events.md, docs/http.md,
+ * docs/architecture.md).
  *
  * A batch is limited by bytes, not by event count: the top-level array is
  * walked element by element and each element is tokenized on its own into
  * one fixed token array, so a 5 000-event batch needs no more tokens than
  * its largest event. Events are handed out as struct ga_event: spans into
  * the body, nothing copied. A batch is all-or-nothing: the callback runs
- * only after the whole body was validated.
+ * only after the whole body was validated; the validating pass keeps what
+ * it parsed (GA_EG_KEEP_MAX events), so delivery parses nothing again.
  */
 #ifndef GA_EVENTGRID_H
 #define GA_EVENTGRID_H
@@ -16,6 +18,7 @@
 
 #include "common.h"
 #include "event.h"
+#include "json.h"
 
 /* Tokens for one event. The largest ACS event in the corpus (a chat thread
  * created with participants and metadata) needs ~90; 1024 leaves room for
@@ -41,10 +44,17 @@ struct ga_eg_result {
 
 typedef int (*ga_eg_cb)(void *arg, const struct ga_event *ev);
 
+/* Events the validating pass keeps for delivery, so that a batch of up to
+ * this many events is tokenized and decoded once. Event Grid's default
+ * batch preference is 64 KiB, ~110 events of the ~600-byte SMS event;
+ * 128 x sizeof(struct ga_event) (280 bytes on 64-bit) is 35 KiB, touched
+ * only as far as a batch reaches. Events past this many are parsed again
+ * when delivered (their span is found without parsing the kept ones). */
+#define GA_EG_KEEP_MAX 128
+
 struct ga_eventgrid {
-	/* jsmntok_t[GA_EG_TOKENS_MAX], kept opaque so jsmn stays in
-	 * eventgrid.c (its types are anonymous typedefs). */
-	int tokens[GA_EG_TOKENS_MAX * 4];
+	struct ga_json_tok tokens[GA_EG_TOKENS_MAX];
+	struct ga_event kept[GA_EG_KEEP_MAX];
 };
 
 void ga_eventgrid_init(struct ga_eventgrid *p);

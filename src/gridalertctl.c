@@ -1,4 +1,4 @@
-/* gridalertctl.c - the console client (DESIGN §2): one command from the
+/* gridalertctl.c - the console client (docs/commands.md): one command from the
  * arguments, or commands from stdin: on a terminal an interactive shell
  * (src/lineedit.c: editing, history, tab completion), otherwise a script
  * that stops at the first failure. Lines end with CR, LF or CR LF, so a
@@ -171,6 +171,7 @@ static unsigned int shell_complete(void *arg, const char *line,
 	} else if (nword == 1 && !strcmp(w0, "test")) {
 		ADD("lcd");
 		ADD("alarm");
+		ADD("rule");
 	} else if (nword == 1 && !strcmp(w0, "sim")) {
 		ADD("press");
 	} else if (nword == 1 && !strcmp(w0, "commit")) {
@@ -184,6 +185,10 @@ static unsigned int shell_complete(void *arg, const char *line,
 	} else if (nword == 2 && !strcmp(w0, "test") && !strcmp(w1, "alarm")) {
 		for (size_t i = 0; i < GA_ARRAY_SIZE(shell_alarm); i++) {
 			ADD(shell_alarm[i]);
+		}
+	} else if (nword == 2 && !strcmp(w0, "test") && !strcmp(w1, "rule")) {
+		for (int c = GA_CLASS_SMS; c < GA_CLASS_VALIDATION; c++) {
+			ADD(ga_class_name((enum ga_class)c));
 		}
 	} else if (nword == 2 && !strcmp(w0, "sim") && !strcmp(w1, "press")) {
 		ADD("ack_button");

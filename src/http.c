@@ -7,7 +7,7 @@
 /* Request line: a webhook URL with a secret in the query is < 300 bytes;
  * 4 KiB leaves room for long Event Grid subscription URLs. */
 #define GA_HTTP_REQUEST_LINE_MAX 4096
-/* Head: research §1.2 worst case is 10 custom headers of 4096 B plus the
+/* Head: Event Grid's worst case is 10 custom headers of 4096 B plus the
  * standard ones, ~44 KiB; server.c reserves 48 KiB for it. */
 #define GA_HTTP_HEAD_MAX (47u * 1024u)
 /* Chunk-size line with extensions: 16 hex digits + a modest extension. */
@@ -32,7 +32,7 @@ void ga_http_limits_default(struct ga_http_limits *lim)
 	lim->request_line_max = GA_HTTP_REQUEST_LINE_MAX;
 	lim->head_max = GA_HTTP_HEAD_MAX;
 	lim->headers_max = GA_HTTP_HEADERS_MAX;
-	lim->max_body = 1048576; /* DESIGN §3 default */
+	lim->max_body = 1048576; /* [server] max_body default */
 	lim->chunk_line_max = GA_HTTP_CHUNK_LINE_MAX;
 }
 
@@ -718,12 +718,12 @@ size_t ga_http_resp_write(const struct ga_http_resp *r, char *out, size_t size)
 		}
 		o += (size_t)n;
 	}
-	if (size - o < 2 + r->body.len) {
+	if (size - o < 2 + (r->head_only ? 0 : r->body.len)) {
 		return 0;
 	}
 	out[o++] = '\r';
 	out[o++] = '\n';
-	if (r->body.len) {
+	if (r->body.len && !r->head_only) {
 		memcpy(out + o, r->body.ptr, r->body.len);
 		o += r->body.len;
 	}

@@ -32,7 +32,8 @@
 #include "common.h"
 
 /* Headers kept per request: Event Grid sends ~10 aeg-* and standard ones
- * plus up to 10 custom delivery headers (research §1.2); 48 is ample. */
+ * plus up to 10 custom delivery headers (Microsoft's "delivery
+ * properties" page); 48 is ample. */
 #define GA_HTTP_HEADERS_MAX 48
 /* Extra response headers: Allow, Retry-After, WebHook-Allowed-*. */
 #define GA_HTTP_RESP_HEADERS_MAX 6
@@ -151,11 +152,14 @@ struct ga_http_resp {
 	} headers[GA_HTTP_RESP_HEADERS_MAX];
 	unsigned int nheaders;
 	bool close;
+	/* An answer to HEAD: the head GET would get, Content-Length
+	 * included, but no body (RFC 9110 §9.3.2). */
+	bool head_only;
 };
 
 const char *ga_http_reason(int status);
-/* Status line, Content-Length always (Event Grid broke on chunked
- * validation answers, research §1.1), Content-Type, Connection: close when
+/* Status line, Content-Length always (Event Grid once failed on chunked
+ * validation answers, Azure/azure-event-grid issues, fixed 2020), Content-Type, Connection: close when
  * closing, extra headers, body. Bytes written, or 0 when it does not fit. */
 size_t ga_http_resp_write(const struct ga_http_resp *r, char *out, size_t size);
 /* "HTTP/1.1 100 Continue\r\n\r\n"; bytes written or 0. */

@@ -1,4 +1,4 @@
-/* journal.h - the durable journal (DESIGN §5): an append-only file of
+/* journal.h - the durable journal (docs/events.md): an append-only file of
  * CRC-checked records. Event Grid delivers at least once and a 200 is a
  * promise, so a request's events are appended (page cache), then fsynced,
  * and only then answered 200.
@@ -124,5 +124,55 @@ bool ga_journal_pending(const struct ga_journal *j);
  * unsynced records are cut back and -errno returned (callers answer 503).
  * Compacts when the file exceeds max_bytes. */
 GA_MUST_CHECK int ga_journal_sync(struct ga_journal *j);
+
+/* ---- reading the durable records back (console history, counts) ---- */
+
+/* Record types as ga_journal_walk() reports them. */
+enum {
+	GA_JOURNAL_EVENT = 1,
+	GA_JOURNAL_ACK = 2,
+	GA_JOURNAL_ACK_ALL = 3,
+};
+
+/* One durable record: its offset in the file (for ga_journal_read_event)
+ * and its payload, valid only during the callback. */
+struct ga_journal_rec {
+	unsigned int type;
+	uint64_t off;
+	const unsigned char *p;
+	size_t len;
+};
+
+/* What an EVENT payload's fixed head says, without decoding the rest. */
+struct ga_journal_head {
+	uint32_t seq;
+	uint8_t cls;
+	bool acked;  /* written acknowledged (see ga_journal_acked too) */
+	bool edit;
+	bool hidden; /* a rule's ignore = yes: never listed */
+	int64_t time;
+};
+
+/* Read the durable records from the oldest in chunks of @size bytes
+ * (at least GA_JOURNAL_REC_MAX) through the caller's @buf; @fn sees each
+ * and returns nonzero to stop (that value is returned). Damage skipped at
+ * open is skipped here too. Blocking file reads: for console requests, not
+ * the event path. 0, or -errno of a read. */
+GA_MUST_CHECK int ga_journal_walk(struct ga_journal *j, unsigned char *buf,
+				  size_t size,
+				  int (*fn)(void *arg,
+					    const struct ga_journal_rec *r),
+				  void *arg);
+/* The fixed head of an EVENT payload; -EINVAL when it is too short. */
+GA_MUST_CHECK int ga_journal_event_head(const unsigned char *p, size_t len,
+					struct ga_journal_head *h);
+/* Read and decode the EVENT record at @off (from ga_journal_walk) into
+ * @m, with its acknowledged state as the journal knows it. 0, -EINVAL
+ * (not an intact event record), -errno. */
+GA_MUST_CHECK int ga_journal_read_event(struct ga_journal *j, uint64_t off,
+					struct ga_msg *m);
+/* Acknowledged: at or below the `ack all` watermark, or one of the last
+ * GA_JOURNAL_ACKS_MAX single acknowledgements. */
+bool ga_journal_acked(const struct ga_journal *j, uint32_t seq);
 
 #endif /* GA_JOURNAL_H */

@@ -1,10 +1,12 @@
-/* json.h - RFC 8259 strictness and string decoding around jsmn.
+/* json.h - strict RFC 8259 validation, jsmn-style tokens, string decoding.
  *
  * jsmn (even with JSMN_STRICT) accepts things RFC 8259 does not: "tru",
  * leading zeros, a missing comma between members, raw control bytes in
- * strings, invalid UTF-8. ga_json_check() is a small iterative validator
- * run before jsmn so that everything jsmn then tokenizes is valid JSON;
- * jsmn does the navigation. No allocation, no recursion.
+ * strings, invalid UTF-8. ga_json_tokenize() is one iterative pass that
+ * validates strictly and fills a caller-owned array of jsmn-style tokens
+ * (type, start, end, size: offsets into the caller's buffer) for the
+ * navigation; before issue 21 a validator and then jsmn each walked every
+ * byte. No allocation, no recursion.
  */
 #ifndef GA_JSON_H
 #define GA_JSON_H
@@ -28,6 +30,32 @@ struct ga_json_err {
 /* Validate one complete JSON value in @s (whitespace around it allowed).
  * 0, or -EINVAL with @err filled. */
 GA_MUST_CHECK int ga_json_check(struct ga_span s, struct ga_json_err *err);
+
+/* Token types (the values of jsmn 1.1.0's jsmntype_t). */
+enum ga_json_type {
+	GA_JSON_OBJECT = 1,
+	GA_JSON_ARRAY = 2,
+	GA_JSON_STRING = 3,
+	GA_JSON_PRIMITIVE = 4, /* number, true, false, null */
+};
+
+/* One token, as jsmn 1.1.0 makes them: [start, end) in the buffer (a
+ * string's contents without the quotes); size is an object's member
+ * count, an array's element count, 1 for a key (its value), 0 otherwise. Tokens are in document order, so a
+ * token's subtree is the tokens after it that start before its end. */
+struct ga_json_tok {
+	int type; /* enum ga_json_type */
+	int start;
+	int end;
+	int size;
+};
+
+/* Validate one complete JSON value in @s like ga_json_check() and
+ * tokenize it into @t[0..@max). Returns the token count; -EINVAL (@err
+ * filled) when @s is not valid JSON; -EMSGSIZE when it is but needs more
+ * than @max tokens. @s must be shorter than INT_MAX. */
+GA_MUST_CHECK int ga_json_tokenize(struct ga_span s, struct ga_json_tok *t,
+				   int max, struct ga_json_err *err);
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool ga_utf8_valid(const char *p, size_t len);

@@ -1,4 +1,4 @@
-/* lineedit.h - the line editor of the gridalertctl shell (DESIGN §2), for
+/* lineedit.h - the line editor of the gridalertctl shell (docs/commands.md), for
  * a serial console at 115 200 baud with no terminfo: bytes in, bytes for
  * the terminal out, sans-I/O so tests feed it key by key.
  *

@@ -1,6 +1,6 @@
 /* log.h - ga_log() at syslog priorities: stderr in the foreground, syslog as
  * a daemon, plus a fixed ring of recent lines for `gridalertctl log [N]` and
- * an optional capture sink for tests (STYLE rule 26). Never blocks on more
+ * an optional capture sink for tests. Never blocks on more
  * than one write(2) to stderr.
  */
 #ifndef GA_LOG_H

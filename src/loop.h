@@ -1,7 +1,7 @@
 /* loop.h - the one poll() loop: fds, timers, prepare hooks and signals.
  *
  * Owners embed struct ga_fd / struct ga_timer / struct ga_hook in their own
- * structs and get back to them with ga_container_of() (STYLE rule 21). The
+ * structs and get back to them with ga_container_of() (no per-fd allocation). The
  * loop allocates its pollfd table once in ga_loop_setup() and never again.
  * Callbacks run on the loop's thread and must return in bounded time.
  */

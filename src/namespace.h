@@ -1,4 +1,4 @@
-/* namespace.h - the Event Grid namespace pull protocol (research §5.3),
+/* namespace.h - the Event Grid namespace pull protocol (REST API 2024-06-01),
  * sans-I/O: request heads and bodies out, response bodies in. src/pull.c
  * does the I/O on the loop.
  *
@@ -18,9 +18,9 @@
 #include "common.h"
 
 /* The GA data-plane version with receive/acknowledge/release/reject
- * (research §5.2; the Python SDK's default). */
+ * (the Python SDK's default). */
 #define GA_NAMESPACE_API_VERSION "2024-06-01"
-/* maxEvents is 1..100 (research §5.3). */
+/* maxEvents is 1..100 (namespace REST API, receive). */
 #define GA_NAMESPACE_EVENTS_MAX 100
 /* Lock tokens are opaque base64: 24 bytes in the REST examples, ~120 in
  * SDK recordings. 256 leaves room; a longer one is refused (the event is
@@ -87,7 +87,8 @@ GA_MUST_CHECK int ga_namespace_receive_parse(struct ga_span body,
 
 /* A failed lock token: 2024-06-01 says {"lockToken","error":{"code",
  * "message"}}, the docs sample {"lockToken","errorCode",
- * "errorDescription"} (research §5.3): both are read. */
+ * "errorDescription"} (Microsoft's subscriber operations page):
+ * both are read. */
 struct ga_namespace_failed {
 	struct ga_span token;
 	struct ga_span code;

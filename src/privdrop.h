@@ -1,4 +1,4 @@
-/* privdrop.h - [system] user (DESIGN §3): after the daemon has bound its
+/* privdrop.h - [system] user (docs/configuration.md): after the daemon has bound its
  * sockets and opened its devices as root, it becomes @user for the rest of
  * its life, keeping that user's supplementary groups (gpio, i2c: what a
  * GPIO or I2C retry after a fault needs) and nothing else.

@@ -22,7 +22,8 @@
 
 /* A response head from Azure is ~600 bytes; 16 KiB is ample. */
 #define GA_PULL_HEAD_MAX 16384u
-/* A namespace batch is at most 1 MB (research §2, [D13]); the receive
+/* A namespace batch is at most 1 MB (Microsoft's "pull delivery"
+ * concepts page); the receive
  * envelope adds ~150 bytes per event (lock token, delivery count). */
 #define GA_PULL_BODY_MAX (1048576u + 65536u)
 /* Our requests: a head (< 1 KiB) and up to 100 lock tokens. */
@@ -31,14 +32,16 @@
 /* TCP connect plus TLS handshake; a Pi on Wi-Fi does a P-256 handshake
  * in well under a second, 15 s covers a slow link. */
 #define GA_PULL_CONNECT_MS 15000u
-/* The broker answers a receive within maxWaitTime (research §5.3); give
+/* The broker answers a receive within maxWaitTime (Event Grid
+ * namespace REST API 2024-06-01, receive); give
  * the network 20 s on top before calling it a stall. */
 #define GA_PULL_SLACK_MS 20000u
 #define GA_PULL_OP_MS 30000u
 #define GA_PULL_BACKOFF_MIN_MS 1000u
 #define GA_PULL_BACKOFF_MAX_MS 60000u
 /* A release after a journal failure asks for redelivery in 60 s (one of
- * the allowed 0/10/60/600/3600, research §5.3): time for space to free. */
+ * the allowed 0/10/60/600/3600 of the namespace REST API
+ * 2024-06-01): time for space to free. */
 #define GA_PULL_RELEASE_DELAY_S 60u
 
 enum {
@@ -347,7 +350,7 @@ static int ga_pull_event(void *arg, const struct ga_event *ev)
 	return 0;
 }
 
-/* Lock tokens are base64 (research §5.3): anything else, or too long,
+/* Lock tokens are base64 (namespace REST API examples): anything else, or too long,
  * cannot be echoed back safely and is left to expire. */
 static bool ga_pull_token_ok(struct ga_span t)
 {

@@ -1,5 +1,5 @@
-/* pull.h - pull delivery from an Event Grid namespace (DESIGN §1, §3
- * [pull], §6 pull.*): for boards behind NAT, long-poll :receive over
+/* pull.h - pull delivery from an Event Grid namespace (docs/azure.md,
+ * [pull] in docs/configuration.md, pull.* in docs/status.md): for boards behind NAT, long-poll :receive over
  * outbound HTTPS on the one loop, no threads.
  *
  * One connection, one request at a time, kept alive between requests:
@@ -111,7 +111,7 @@ GA_MUST_CHECK int ga_pull_setup(struct ga_pull *p, struct ga_loop *loop,
 /* After a reload: restart with the new [pull] keys when any changed. */
 GA_MUST_CHECK int ga_pull_reconf(struct ga_pull *p, const struct ga_conf *conf);
 void ga_pull_close(struct ga_pull *p);
-/* pull.state as DESIGN §6 names it. */
+/* pull.state, as docs/status.md lists it. */
 const char *ga_pull_state(const struct ga_pull *p);
 
 #endif /* GA_PULL_H */

@@ -17,21 +17,22 @@
 #include "tls.h"
 
 /* Request head limit: Event Grid sends up to 10 custom delivery headers of
- * up to 4096 bytes each plus ~10 aeg-* and standard ones (research §1.2);
+ * up to 4096 bytes each plus ~10 aeg-* and standard ones (Microsoft's "delivery properties" page);
  * 48 KiB covers that worst case. */
 #define GA_SERVER_HEAD_MAX (48u * 1024u)
 /* After a request that used more than this, the pages above it are given
  * back to the kernel, so one 1 MB batch does not stay resident. */
 #define GA_SERVER_TRIM_ABOVE (64u * 1024u)
-/* Kernel accept queue: a burst of Event Grid retries plus a flood. */
+/* Kernel accept queue: a burst of Event Grid retries plus a flood; new
+ * connections also wait here while every slot is busy (server.h). */
 #define GA_SERVER_BACKLOG 64
-/* A connection refused for max_connections is asked to come back in 1 s. */
-#define GA_SERVER_BUSY_RETRY_S 1
 
 static void ga_conn_cb(struct ga_fd *f, short revents);
 static void ga_conn_timer_cb(struct ga_timer *t);
 static void ga_conn_read(struct ga_conn *c);
 static void ga_conn_write(struct ga_conn *c);
+static void ga_server_accept_resume(struct ga_server *s);
+static bool ga_server_can_take(struct ga_server *s);
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -65,6 +66,9 @@ static void ga_conn_close(struct ga_conn *c)
 	c->state = GA_CONN_FREE;
 	c->pending = false;
 	s->active--;
+	if (s->accept_paused) { /* a slot is free: take the next in line */
+		ga_server_accept_resume(s);
+	}
 }
 
 static void ga_conn_arm(struct ga_conn *c, unsigned int ms)
@@ -105,6 +109,8 @@ static void ga_conn_respond(struct ga_conn *c, bool close_after)
 		close_after = true;
 	}
 	hr.close = close_after;
+	hr.head_only = ga_span_eq(ga_http_request(&c->http)->method,
+				  GA_SPAN_LIT("HEAD"));
 	if (c->resp.status >= 400) {
 		s->stats.errors++;
 	}
@@ -200,18 +206,6 @@ static void ga_conn_handshake(struct ga_conn *c)
 	s->stats.handshakes++;
 	c->state = GA_CONN_READ;
 	ga_conn_events(c, POLLIN);
-	if (c->reject) {
-		/* The spare slot: no request is read, the 503 says why. */
-		c->resp.body = c->resp_body;
-		c->resp.body_size = sizeof(c->resp_body);
-		c->resp.allow = NULL;
-		c->resp.allowed_origin = GA_SPAN_NULL;
-		c->resp.allowed_rate = false;
-		ga_webhook_error(&c->resp, 503, "too many connections, retry later");
-		c->resp.retry_after_s = GA_SERVER_BUSY_RETRY_S;
-		ga_conn_respond(c, true);
-		return;
-	}
 	ga_conn_read(c);
 }
 
@@ -242,7 +236,10 @@ static void ga_conn_request(struct ga_conn *c)
 	ga_conn_respond(c, !ga_http_request(&c->http)->keep_alive);
 }
 
-static void ga_conn_head(struct ga_conn *c)
+/* The head is complete: answer what it decides alone (404, 405, 401,
+ * 415, /healthz, the OPTIONS handshake). True when that answer is queued:
+ * this request is over, and the parser may already hold the next one. */
+static bool ga_conn_head(struct ga_conn *c)
 {
 	struct ga_server *s = c->srv;
 	const struct ga_http_req *r = ga_http_request(&c->http);
@@ -257,16 +254,22 @@ static void ga_conn_head(struct ga_conn *c)
 		/* Final from the head alone. Unread body bytes would be taken
 		 * for the next request: close unless there is no body. */
 		ga_conn_respond(c, !r->keep_alive || r->has_body);
-		return;
+		return true;
 	}
 	if (r->expect_continue) {
 		c->out_len = ga_http_continue_write(c->out, sizeof(c->out));
 		c->out_off = 0;
 	}
+	return false;
 }
 
 /* Run the parser over what is buffered. Returns true when the connection
- * moved on (response queued or closed) and reading must stop. */
+ * moved on (response queued or closed) and reading must stop.
+ *
+ * An answer can be written at once and the connection already be reading
+ * the next pipelined request (ga_conn_next) when this returns, so whether
+ * a request was answered is what the handlers report, never a guess from
+ * c->state: a state of READ after an answer is the next request's. */
 static bool ga_conn_parse(struct ga_conn *c)
 {
 	for (;;) {
@@ -276,8 +279,7 @@ static bool ga_conn_parse(struct ga_conn *c)
 		case GA_HTTP_NEED_MORE:
 			return false;
 		case GA_HTTP_HEAD_DONE:
-			ga_conn_head(c);
-			if (c->state != GA_CONN_READ) {
+			if (ga_conn_head(c)) {
 				return true;
 			}
 			if (c->out_len) { /* 100 Continue */
@@ -290,11 +292,8 @@ static bool ga_conn_parse(struct ga_conn *c)
 		case GA_HTTP_DONE:
 			c->srv->stats.requests++;
 			c->requests++;
-			if (!c->head_done) {
-				ga_conn_head(c);
-				if (c->state != GA_CONN_READ) {
-					return true;
-				}
+			if (!c->head_done && ga_conn_head(c)) {
+				return true;
 			}
 			ga_conn_request(c);
 			return true;
@@ -414,7 +413,7 @@ static void ga_conn_next(struct ga_conn *c)
 				     : s->conf->server.keepalive_timeout_ms);
 	ga_conn_events(c, POLLIN);
 	/* Data may wait in our buffer or inside mbedTLS, invisible to
-	 * poll() (STYLE rule 23): read again from the prepare hook, not from
+	 * poll(): read again from the prepare hook, not from
 	 * here, so pipelined requests do not recurse. */
 	c->pending = true;
 	ga_loop_defer(s->loop);
@@ -601,6 +600,11 @@ static void ga_server_hook(struct ga_hook *h)
 			ga_conn_read(c);
 		}
 	}
+	/* Accepting paused: a slot may have become one to take since (a head
+	 * began arriving in pieces, a request was answered). */
+	if (s->accept_paused && ga_server_can_take(s)) {
+		ga_server_accept_resume(s);
+	}
 	if (!s->commit_head) {
 		return;
 	}
@@ -665,62 +669,131 @@ static void ga_server_peer(const struct sockaddr_storage *ss, char *out,
 	}
 }
 
-/* A slot for a new connection: a free one; else close the oldest idle
- * keep-alive connection (it can reconnect at no loss); else the spare slot,
- * which answers 503. NULL when even that is busy. */
-static struct ga_conn *ga_server_slot(struct ga_server *s, bool *reject)
+/* Why a busy slot may be taken for a new connection (server.h). */
+enum ga_server_evict {
+	GA_EVICT_FREE,      /* not busy */
+	GA_EVICT_DONE,      /* answered, lingering */
+	GA_EVICT_IDLE,      /* idle keep-alive: it can reconnect at no loss */
+	GA_EVICT_HEAD,      /* a request head arriving in pieces */
+	GA_EVICT_HANDSHAKE, /* no request byte for GA_SERVER_SLOW_EVICT_MS */
+};
+
+/* A slot for a new connection: a free one, else the busy one to close for
+ * it (closed by the caller once accept() got a connection, so nothing is
+ * evicted for a connection that is not there). NULL when there is none;
+ * then *wait_ms is when a handshake grows evictable (0: not before a slot
+ * frees). */
+static struct ga_conn *ga_server_slot(struct ga_server *s,
+				      enum ga_server_evict *why,
+				      uint64_t *wait_ms)
 {
-	struct ga_conn *oldest = NULL;
-	unsigned int n = s->nconns - 1;
+	struct ga_conn *best = NULL;
+	uint64_t now = ga_loop_now_ms(s->loop);
 
-	*reject = false;
-	for (unsigned int i = 0; i < n; i++) {
-		if (s->conns[i].state == GA_CONN_FREE) {
-			return &s->conns[i];
-		}
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		if (s->conns[i].state == GA_CONN_LINGER) { /* answered already */
-			ga_conn_close(&s->conns[i]);
-			return &s->conns[i];
-		}
-	}
-	for (unsigned int i = 0; i < n; i++) {
+	*why = GA_EVICT_FREE;
+	*wait_ms = 0;
+	for (unsigned int i = 0; i < s->nconns; i++) {
 		struct ga_conn *c = &s->conns[i];
+		enum ga_server_evict w;
 
-		if (c->state == GA_CONN_READ && !c->in_request &&
-		    c->requests > 0 && (!oldest || c->since_ms < oldest->since_ms)) {
-			oldest = c;
+		if (c->state == GA_CONN_FREE) {
+			*why = GA_EVICT_FREE;
+			return c;
+		}
+		if (c->state == GA_CONN_LINGER) {
+			w = GA_EVICT_DONE;
+		} else if (c->state == GA_CONN_READ && !c->in_request &&
+			   c->requests > 0) {
+			w = GA_EVICT_IDLE;
+		} else if (c->state == GA_CONN_READ && !c->head_done &&
+			   c->len > 0) {
+			w = GA_EVICT_HEAD;
+		} else if (c->state == GA_CONN_HANDSHAKE ||
+			   (c->state == GA_CONN_READ && !c->head_done)) {
+			uint64_t age = now - c->req_ms;
+
+			if (age < GA_SERVER_SLOW_EVICT_MS) {
+				uint64_t left = GA_SERVER_SLOW_EVICT_MS - age;
+
+				if (*wait_ms == 0 || left < *wait_ms) {
+					*wait_ms = left;
+				}
+				continue;
+			}
+			w = GA_EVICT_HANDSHAKE;
+		} else {
+			continue; /* a request being served */
+		}
+		/* lower kinds first; among equals the oldest */
+		if (!best || w < *why ||
+		    (w == *why && (w == GA_EVICT_IDLE ? c->since_ms < best->since_ms
+						      : c->req_ms < best->req_ms))) {
+			best = c;
+			*why = w;
 		}
 	}
-	if (oldest) {
+	return best;
+}
+
+static bool ga_server_can_take(struct ga_server *s)
+{
+	enum ga_server_evict why;
+	uint64_t wait_ms;
+
+	return ga_server_slot(s, &why, &wait_ms) != NULL;
+}
+
+/* Every slot busy: leave new connections in the listen backlog (a
+ * level-triggered listener would wake the loop at once otherwise). */
+static void ga_server_accept_pause(struct ga_server *s, uint64_t wait_ms)
+{
+	if (!s->accept_paused) {
+		s->accept_paused = true;
+		s->stats.paused++;
+		for (unsigned int i = 0; i < s->nlisteners; i++) {
+			if (s->listeners[i].fd.fd >= 0) {
+				ga_loop_fd_events(s->loop, &s->listeners[i].fd, 0);
+			}
+		}
+	}
+	if (wait_ms) {
+		ga_timer_set(s->loop, &s->accept_timer, wait_ms);
+	}
+}
+
+static void ga_server_accept_resume(struct ga_server *s)
+{
+	s->accept_paused = false;
+	ga_timer_cancel(s->loop, &s->accept_timer);
+	for (unsigned int i = 0; i < s->nlisteners; i++) {
+		if (s->listeners[i].fd.fd >= 0) {
+			ga_loop_fd_events(s->loop, &s->listeners[i].fd, POLLIN);
+		}
+	}
+}
+
+static void ga_server_accept_timer_cb(struct ga_timer *t)
+{
+	ga_server_accept_resume(ga_container_of(t, struct ga_server,
+						accept_timer));
+}
+
+static void ga_server_evict(struct ga_server *s, struct ga_conn *c,
+			    enum ga_server_evict why)
+{
+	if (why == GA_EVICT_IDLE) {
 		s->stats.evicted++;
-		ga_conn_close(oldest);
-		return oldest;
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		struct ga_conn *c = &s->conns[i];
-		bool head = c->state == GA_CONN_HANDSHAKE ||
-			    (c->state == GA_CONN_READ && c->in_request && !c->head_done);
-
-		if (head && ga_loop_now_ms(s->loop) - c->req_ms >= GA_SERVER_SLOW_EVICT_MS &&
-		    (!oldest || c->req_ms < oldest->req_ms)) {
-			oldest = c;
-		}
-	}
-	if (oldest) {
+	} else if (why != GA_EVICT_DONE) {
 		s->stats.evicted_slow++;
-		ga_log(LOG_INFO, "http: %s: closed after %llu ms without a request "
-		       "head, for a new connection", oldest->peer,
-		       (unsigned long long)(ga_loop_now_ms(s->loop) - oldest->req_ms));
-		ga_conn_close(oldest);
-		return oldest;
+		/* Debug only: a slowloris attack would log a line per
+		 * connection; status counts them (http.evicted). */
+		ga_log(LOG_DEBUG, "http: %s: closed after %llu ms %s, for a new "
+		       "connection", c->peer,
+		       (unsigned long long)(ga_loop_now_ms(s->loop) - c->req_ms),
+		       why == GA_EVICT_HEAD ? "with its request head incomplete"
+					    : "without a request byte");
 	}
-	if (s->conns[n].state == GA_CONN_FREE) {
-		*reject = true;
-		return &s->conns[n];
-	}
-	return NULL;
+	ga_conn_close(c);
 }
 
 static void ga_server_accept_cb(struct ga_fd *f, short revents)
@@ -733,12 +806,18 @@ static void ga_server_accept_cb(struct ga_fd *f, short revents)
 	for (unsigned int k = 0; k < GA_SERVER_ACCEPT_BUDGET; k++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
+		enum ga_server_evict why;
 		struct ga_conn *c;
-		bool reject;
+		uint64_t wait_ms;
 		int one = 1;
 		int fd;
 
-		if (s->draining) {
+		if (s->draining || s->accept_paused) {
+			return;
+		}
+		c = ga_server_slot(s, &why, &wait_ms);
+		if (!c) {
+			ga_server_accept_pause(s, wait_ms);
 			return;
 		}
 		fd = accept4(f->fd, (struct sockaddr *)&ss, &sl,
@@ -749,14 +828,8 @@ static void ga_server_accept_cb(struct ga_fd *f, short revents)
 			}
 			return;
 		}
-		c = ga_server_slot(s, &reject);
-		if (!c) {
-			s->stats.shed++;
-			close(fd);
-			continue;
-		}
-		if (reject) {
-			s->stats.shed++;
+		if (why != GA_EVICT_FREE) {
+			ga_server_evict(s, c, why);
 		}
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		s->stats.connections++;
@@ -768,7 +841,6 @@ static void ga_server_accept_cb(struct ga_fd *f, short revents)
 		c->out_len = c->out_off = 0;
 		c->head_done = false;
 		c->in_request = false;
-		c->reject = reject;
 		c->synced = false;
 		c->requests = 0;
 		c->since_ms = ga_loop_now_ms(s->loop);
@@ -787,17 +859,12 @@ static void ga_server_accept_cb(struct ga_fd *f, short revents)
 				continue;
 			}
 			c->state = GA_CONN_HANDSHAKE;
-			/* Handshake and head share header_timeout_ms (DESIGN
-			 * §3): a slow handshake cannot hold a slot longer. */
+			/* Handshake and head share header_timeout_ms (docs/configuration.md): a slow handshake cannot hold a slot longer. */
 			ga_conn_arm(c, s->conf->server.header_timeout_ms);
 			c->in_request = true;
 			ga_conn_handshake(c);
 		} else {
 			c->state = GA_CONN_READ;
-			if (reject) {
-				ga_conn_error(c, 503, "too many connections, retry later");
-				continue;
-			}
 			ga_conn_arm(c, s->conf->server.header_timeout_ms);
 			c->in_request = true;
 			ga_conn_read(c);
@@ -941,7 +1008,7 @@ int ga_server_setup(struct ga_server *s, struct ga_loop *l,
 	s->commit_arg = commit_arg;
 	s->buf_size = GA_SERVER_HEAD_MAX + conf->server.max_body;
 	ga_server_limits(s, conf);
-	s->nconns = conf->server.max_connections + 1;
+	s->nconns = conf->server.max_connections;
 	s->conns = calloc(s->nconns, sizeof(*s->conns)); /* setup-only */
 	if (!s->conns) {
 		return -ENOMEM;
@@ -976,6 +1043,7 @@ int ga_server_setup(struct ga_server *s, struct ga_loop *l,
 			return err;
 		}
 	}
+	s->accept_timer.cb = ga_server_accept_timer_cb;
 	s->hook.cb = ga_server_hook;
 	ga_loop_hook_add(l, &s->hook);
 	return 0;
@@ -995,6 +1063,8 @@ void ga_server_reconf(struct ga_server *s, const struct ga_conf *conf)
 bool ga_server_drain(struct ga_server *s)
 {
 	s->draining = true;
+	s->accept_paused = false;
+	ga_timer_cancel(s->loop, &s->accept_timer);
 	for (unsigned int i = 0; i < s->nlisteners; i++) {
 		if (s->listeners[i].fd.fd >= 0) {
 			ga_loop_fd_del(s->loop, &s->listeners[i].fd);
@@ -1016,6 +1086,10 @@ bool ga_server_drain(struct ga_server *s)
 
 void ga_server_close(struct ga_server *s)
 {
+	s->accept_paused = false;
+	if (s->loop) {
+		ga_timer_cancel(s->loop, &s->accept_timer);
+	}
 	for (unsigned int i = 0; i < s->nlisteners; i++) {
 		if (s->listeners[i].fd.fd >= 0) {
 			ga_loop_fd_del(s->loop, &s->listeners[i].fd);

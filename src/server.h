@@ -1,13 +1,13 @@
 /* server.h - the HTTPS listener and its connections: accept, TLS
  * handshake, HTTP request reading with timeouts, webhook dispatch, group
- * commit, response writing, keep-alive, max_connections.
+ * commit, response writing, keep-alive and pipelining, max_connections.
  *
- * Connection states are an enum-indexed table of handlers (STYLE rule 24).
+ * Connection states are an enum-indexed table of handlers.
  * Everything is reserved in ga_server_setup(): the connection slots, a TLS
  * context per slot, and a request buffer per slot sized for the largest
  * request (head + max_body) as untouched anonymous memory, so only what a
  * request really uses becomes resident, and it is given back after a large
- * one (RSS stays flat; DESIGN §8).
+ * one (RSS stays flat; docs/architecture.md).
  */
 #ifndef GA_SERVER_H
 #define GA_SERVER_H
@@ -45,10 +45,16 @@ struct ga_server;
  * (median of 6 interleaved A/B pairs, wrk 4 s each). A lone client never
  * waits. */
 #define GA_SERVER_COMMIT_WAIT_MAX_US 2000u
-/* With every slot taken, a connection that has spent this long in its TLS
- * handshake or request head may be closed for a new one: a slowloris
- * client trickling a byte a second cannot starve real ones, while a real
- * client on a slow link (a head is < 2 KB) is never that slow. */
+/* With every slot taken, a new connection takes the slot of (in this
+ * order) one already answered and lingering, the oldest idle keep-alive,
+ * the oldest request head begun but not complete, at once: a real client
+ * sends its head (< 2 KB, Event Grid's worst case ~44 KiB) in one go, so
+ * a head arriving in pieces is a slowloris; or, once it is this old, the
+ * oldest connection still in its TLS handshake or that has not sent a
+ * byte of its request: a real handshake takes 2 round trips, so a new
+ * connection is protected long enough to get its head in. Otherwise the
+ * listening sockets are not read and new connections wait in the kernel's
+ * listen backlog until a slot frees or a handshake grows this old. */
 #define GA_SERVER_SLOW_EVICT_MS 1000u
 /* After an answer that ends a connection early (413, 401 before the body)
  * the client may still be sending: closing with unread data makes the
@@ -85,8 +91,7 @@ struct ga_conn {
 	size_t out_off;
 	bool close_after;
 	bool head_done;
-	bool in_request; /* at least one byte of the current request seen */
-	bool reject;     /* spare slot: answer 503 and close */
+	bool in_request; /* handshake begun, or a byte of the request seen */
 	bool pending;    /* on the server's "read again" list */
 	bool synced;     /* answered by the last sync, not back yet */
 	unsigned int requests;
@@ -105,9 +110,9 @@ struct ga_server_stats {
 	unsigned long requests;    /* http.requests */
 	unsigned long errors;      /* http.errors: responses >= 400 */
 	unsigned long timeouts;
-	unsigned long shed;        /* refused for max_connections */
+	unsigned long paused;      /* accepting paused: every slot busy */
 	unsigned long evicted;     /* idle keep-alives closed for a new one */
-	unsigned long evicted_slow;/* stuck handshakes/heads closed for one */
+	unsigned long evicted_slow;/* heads, handshakes closed for a new one */
 	unsigned long commits;     /* fsyncs shared by requests */
 };
 
@@ -131,9 +136,13 @@ struct ga_server {
 	struct ga_hook hook;
 	struct ga_server_listener listeners[4];
 	unsigned int nlisteners;
-	struct ga_conn *conns; /* max_connections + 1 spare for 503s */
+	struct ga_conn *conns; /* max_connections */
 	unsigned int nconns;
 	unsigned int active;
+	/* Every slot busy with nothing to evict: listeners not polled; the
+	 * timer resumes when a protected handshake grows evictable. */
+	bool accept_paused;
+	struct ga_timer accept_timer;
 	size_t buf_size;
 	struct ga_conn *commit_head;
 	bool commit_joined;        /* a request joined since the last look */

@@ -1,7 +1,7 @@
 /* store.h - the kept messages: what `gridalertctl messages` lists and the
  * LCD shows. A fixed ring of the newest GA_STORE_MAX messages; older ones
  * live on only in the journal. Chat edits replace the text of the message
- * they edit, chat deletes remove it (DESIGN §1).
+ * they edit, chat deletes remove it (docs/events.md).
  */
 #ifndef GA_STORE_H
 #define GA_STORE_H

@@ -12,6 +12,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#if defined(__aarch64__) || defined(__arm__)
+#include <sys/auxv.h>
+#include <asm/hwcap.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -45,8 +49,26 @@
 
 /* Only ECDHE with AEAD: forward secrecy and no CBC padding oracles
  * (testssl.sh flags CBC suites as LUCKY13-prone). RSA suites stay so that a
- * CA-issued RSA certificate works too. */
-static const int ga_tls_suites[] = {
+ * CA-issued RSA certificate works too.
+ *
+ * Two orders of the same suites. A TLS 1.2 server in mbedTLS picks the
+ * first suite of its own list the client offers, so the order decides
+ * the record cipher, and the cheaper one goes first. In mbedTLS that is
+ * ChaCha20-Poly1305 almost everywhere: on boards without AES instructions
+ * (ARMv6 Pi Zero/1; the Pi 3/4 Cortex-A53/A72 as the BCM2837 and BCM2711
+ * ship them, without the crypto extensions) software AES-GCM costs
+ * 105,708 instructions per KiB of record payload against 29,014 (mbedTLS
+ * 2.28 built for aarch64, counted under qemu-user by bench/cipher_cost.sh);
+ * and even on x86 with AES-NI and PCLMULQDQ, mbedTLS's GCM (one call per
+ * 16-byte block) took 0.90 s of CPU per 256 MiB against 0.54 s for
+ * ChaCha20-Poly1305 with 2.28, 0.75 s against 0.47 s with 3.6.6
+ * (bench/cipher_cost.c built natively, /usr/bin/time). AES-GCM goes first
+ * only where mbedTLS has its ARMv8 AES path (MBEDTLS_AESCE_C, >= 3.4) and
+ * the CPU the AES and PMULL extensions (Pi 5), which could not be
+ * measured here. TLS 1.3 (mbedTLS 3.6) follows the client's order
+ * instead (ssl_tls13_select_ciphersuite walks the client's list): the
+ * order below only breaks ties there. */
+static const int ga_tls_suites_aes[] = {
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
 	MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
 	MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
@@ -60,6 +82,44 @@ static const int ga_tls_suites[] = {
 	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	0,
 };
+
+static const int ga_tls_suites_soft[] = {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+	MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+	MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+#endif
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	0,
+};
+
+/* Is AES-GCM the cheaper record cipher here (see above)? Only with
+ * mbedTLS's ARMv8 AES path and a CPU that has the AES and PMULL
+ * extensions (HWCAP_AES/HWCAP2_AES); x86's AES-NI path measured slower
+ * than ChaCha20-Poly1305. GRIDALERT_CPU_NO_AES=1 answers no (tests, and a
+ * board to compare). */
+static bool ga_tls_aes_first(void)
+{
+	const char *no = getenv("GRIDALERT_CPU_NO_AES");
+
+	if (no && strcmp(no, "1") == 0) {
+		return false;
+	}
+#if defined(MBEDTLS_AESCE_C) && defined(__aarch64__)
+	return (getauxval(AT_HWCAP) & (HWCAP_AES | HWCAP_PMULL)) ==
+	       (HWCAP_AES | HWCAP_PMULL);
+#elif defined(MBEDTLS_AESCE_C) && defined(__arm__)
+	return (getauxval(AT_HWCAP2) & (HWCAP2_AES | HWCAP2_PMULL)) ==
+	       (HWCAP2_AES | HWCAP2_PMULL);
+#else
+	return false;
+#endif
+}
 
 /* Key exchange groups, fastest first: mbedTLS 2.28's default order starts
  * with secp521r1 (testssl showed "ECDH 521"), which costs several times
@@ -349,7 +409,7 @@ out:
 	return err;
 }
 
-/* The private key must not be readable by group or others (DESIGN §3). */
+/* The private key must not be readable by group or others (docs/configuration.md). */
 static int ga_tls_check_key_mode(const char *path, ga_tls_err_cb errcb,
 				 void *arg)
 {
@@ -411,7 +471,8 @@ static struct ga_tls_ctx *ga_tls_ctx_new(struct ga_tls_src *src, int endpoint)
 		return NULL;
 	}
 	mbedtls_ssl_conf_rng(&x->conf, mbedtls_ctr_drbg_random, &src->rng.drbg);
-	/* Event Grid needs TLS >= 1.2 since March 2025 (research §4.2);
+	/* Event Grid needs TLS >= 1.2 since March 2025 (Microsoft's
+	 * Event Grid TLS 1.0/1.1 retirement notice);
 	 * nothing older is offered or accepted. */
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
 	mbedtls_ssl_conf_min_tls_version(&x->conf, MBEDTLS_SSL_VERSION_TLS1_2);
@@ -419,7 +480,8 @@ static struct ga_tls_ctx *ga_tls_ctx_new(struct ga_tls_src *src, int endpoint)
 	mbedtls_ssl_conf_min_version(&x->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
 				     MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
-	mbedtls_ssl_conf_ciphersuites(&x->conf, ga_tls_suites);
+	mbedtls_ssl_conf_ciphersuites(&x->conf, ga_tls_aes_first() ? ga_tls_suites_aes
+								: ga_tls_suites_soft);
 	ga_tls_conf_groups(&x->conf);
 	return x;
 }

@@ -1,12 +1,12 @@
 /* tls.h - mbedTLS server (and later client) contexts. This and tls.c are the
- * only places that know mbedTLS exists (STYLE rule 9): callers see 0/-errno,
+ * only places that know mbedTLS exists (foreign error codes stay here): callers see 0/-errno,
  * WANT_READ/WANT_WRITE become -EAGAIN with ga_tls_want_write() telling which.
  *
  * Lifecycle: one struct ga_tls_server per daemon (RNG and the current
  * context: ssl config, certificate, key, client CA), and one struct
  * ga_tls_conn per connection slot, created at setup and reused for every
  * connection through a session reset, which keeps mbedTLS's I/O buffers
- * (STYLE rule 14). mbedTLS 2.28 still allocates its handshake state
+ * (mbedtls_ssl_session_reset()). mbedTLS 2.28 still allocates its handshake state
  * internally; that is bounded by max_connections.
  *
  * Reload: contexts are reference-counted and never changed once made. A
@@ -63,7 +63,8 @@ GA_MUST_CHECK ssize_t ga_tls_conn_read(struct ga_tls_conn *c, void *buf,
 /* Bytes written (> 0), -EAGAIN, -EPIPE/-EPROTO. */
 GA_MUST_CHECK ssize_t ga_tls_conn_write(struct ga_tls_conn *c,
 					const void *buf, size_t len);
-/* Plaintext mbedTLS holds that poll() cannot see (STYLE rule 23). */
+/* Plaintext mbedTLS holds that poll() cannot see: read it before
+ * sleeping (mbedtls_ssl_get_bytes_avail()). */
 size_t ga_tls_conn_pending(const struct ga_tls_conn *c);
 bool ga_tls_want_write(const struct ga_tls_conn *c);
 /* Best-effort close_notify; the caller closes the fd. A connection on a
@@ -77,7 +78,7 @@ const char *ga_tls_conn_error(const struct ga_tls_conn *c);
 /* Negotiated protocol and cipher, e.g. "TLSv1.2 ECDHE-ECDSA-...". */
 const char *ga_tls_conn_protocol(const struct ga_tls_conn *c);
 
-/* Client side (pull delivery, DESIGN §1): verifies the server against
+/* Client side (pull delivery, docs/azure.md): verifies the server against
  * @ca_file and the host name given at start (SNI + name check), TLS 1.2+. */
 struct ga_tls_client;
 

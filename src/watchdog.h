@@ -1,5 +1,5 @@
-/* watchdog.h - telling supervisors we are alive (DESIGN §3 [system]
- * watchdog, research embedded §7.1): the hardware watchdog device and
+/* watchdog.h - telling supervisors we are alive ([system]
+ * watchdog, docs/configuration.md): the hardware watchdog device and
  * systemd's notify socket, both fed from the one loop, so a hung loop
  * stops the feeding and the board or the service restarts.
  *

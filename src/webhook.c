@@ -13,8 +13,8 @@
 #include "log.h"
 
 #define GA_WEBHOOK_ALLOW "POST, OPTIONS"
-/* Longest validation code we echo: Event Grid's are GUIDs (36 bytes,
- * research §2.1); anything far longer is not a real handshake. */
+/* Longest validation code we echo: Event Grid's are GUIDs (36 bytes in every
+ * validation sample in tests/corpus/eventgrid); anything far longer is not a real handshake. */
 #define GA_WEBHOOK_CODE_MAX 127
 
 void ga_webhook_init(struct ga_webhook *w, const struct ga_conf *conf,
@@ -42,6 +42,46 @@ static void ga_webhook_body(struct ga_webhook_resp *resp, const char *fmt, ...)
 	resp->body_len = (n < 0) ? 0 : ((size_t)n < resp->body_size
 						 ? (size_t)n
 						 : resp->body_size - 1);
+}
+
+/* {"accepted":A,"duplicates":D,"ignored":I}, the answer to every
+ * delivery: written directly, not through vsnprintf (~1,600 instructions
+ * a request, callgrind). */
+static size_t ga_webhook_put(char *out, size_t o, const char *lit, unsigned int v)
+{
+	char d[10];
+	size_t k = 0, n = strlen(lit);
+
+	memcpy(out + o, lit, n);
+	o += n;
+	do {
+		d[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k) {
+		out[o++] = d[--k];
+	}
+	return o;
+}
+
+static void ga_webhook_counts(struct ga_webhook_resp *resp, unsigned int a,
+			      unsigned int d, unsigned int i)
+{
+	char b[80]; /* the literals (40) and three 10-digit numbers */
+	size_t o = 0;
+
+	o = ga_webhook_put(b, o, "{\"accepted\":", a);
+	o = ga_webhook_put(b, o, ",\"duplicates\":", d);
+	o = ga_webhook_put(b, o, ",\"ignored\":", i);
+	b[o++] = '}';
+	if (o >= resp->body_size) {
+		o = resp->body_size ? resp->body_size - 1 : 0;
+	}
+	memcpy(resp->body, b, o);
+	if (resp->body_size) {
+		resp->body[o] = '\0';
+	}
+	resp->body_len = o;
 }
 
 void ga_webhook_error(struct ga_webhook_resp *resp, int status,
@@ -130,7 +170,8 @@ bool ga_webhook_head(struct ga_webhook *w, const struct ga_webhook_req *req,
 		return false;
 	}
 	if (ga_webhook_is(req->method, "OPTIONS")) {
-		/* CloudEvents abuse protection (research §2.2): may come at
+		/* CloudEvents abuse protection (CloudEvents 1.0 HTTP
+		 * webhook spec, section 4): may come at
 		 * any time, before any delivery. */
 		resp->status = 200;
 		resp->allow = GA_WEBHOOK_ALLOW;
@@ -211,6 +252,8 @@ void ga_webhook_handle(struct ga_webhook *w, const struct ga_webhook_req *req,
 			ga_webhook_error(resp, 503,
 					 w->sink_err == -EBUSY
 						 ? "overloaded, retry later"
+					 : w->sink_err == -ENOSPC
+						 ? "journal full, retry later"
 						 : "journal unavailable, retry later");
 			return;
 		}
@@ -235,8 +278,7 @@ void ga_webhook_handle(struct ga_webhook *w, const struct ga_webhook_req *req,
 				w->validation_code);
 		return;
 	}
-	ga_webhook_body(resp, "{\"accepted\":%u,\"duplicates\":%u,\"ignored\":%u}",
-			w->n_accepted, w->n_duplicate, w->n_ignored);
+	ga_webhook_counts(resp, w->n_accepted, w->n_duplicate, w->n_ignored);
 }
 
 void ga_webhook_commit_failed(struct ga_webhook *w,

@@ -1,5 +1,5 @@
-/* webhook.h - Event Grid webhook semantics (DESIGN §4): routing, the shared
- * secret, the two handshakes, status codes. Sans-I/O (STYLE rule 24): a
+/* webhook.h - Event Grid webhook semantics (docs/http.md): routing, the shared
+ * secret, the two handshakes, status codes. Sans-I/O: a
  * request description in, a response description out; the events go to a
  * sink (the journal in the daemon, a recorder in tests).
  */
@@ -42,7 +42,7 @@ struct ga_webhook_resp {
 };
 
 /* Where accepted events go. A request's events are one batch: begin, then
- * event() per event, then end(ok). A batch is all-or-nothing (DESIGN §4):
+ * event() per event, then end(ok). A batch is all-or-nothing (docs/http.md):
  * end(false) must undo every event() of the batch. */
 enum ga_sink_verdict {
 	GA_SINK_ACCEPTED = 0,
@@ -61,7 +61,8 @@ struct ga_sink_ops {
 };
 
 /* How long Event Grid should wait before retrying after our 503: it waits
- * at least 30 s after a 503 anyway (research §3.2); say so explicitly. */
+ * at least 30 s after a 503 anyway (Microsoft's "Event Grid
+ * message delivery and retry"); say so explicitly. */
 #define GA_WEBHOOK_RETRY_AFTER_S 30
 
 struct ga_webhook_stats {

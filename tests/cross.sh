@@ -15,8 +15,8 @@ for t in "$@"; do
 	qemu=$(sed -n 's/^QEMU := //p' "toolchain/$t.mk")
 	out=$(GA_BUILD="build/$t" GA_RUNNER="$qemu" GA_QEMU=1 GA_UNIT_ONLY=1 tests/run.sh 2>&1)
 	sum=$(printf '%s\n' "$out" | tail -1)
-	p=$(echo "$sum" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(echo "$sum" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	p=$(echo "$sum" | sed -nE 's/^([0-9]*) passed, ([0-9]*) failed(, [0-9]* skipped)?$/\1/p')
+	f=$(echo "$sum" | sed -nE 's/^([0-9]*) passed, ([0-9]*) failed(, [0-9]* skipped)?$/\2/p')
 	printf '%s\n' "$out" | grep -E '^run.sh:|FAILED|ERROR' | sed "s/^/$t: /"
 	pass=$((pass + ${p:-0}))
 	fail=$((fail + ${f:-1}))

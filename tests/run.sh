@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # run.sh - runs every unit/model test binary and every integration script,
 # prints each one's output, and ends with one summary line
-# "N passed, N failed" (cases, not files).
+# "N passed, N failed, N skipped" (cases, not files). A TAP line
+# "ok - name # SKIP reason" (a test that needs something absent, e.g. the
+# third-party tarballs) and cmocka's "[  SKIPPED ]" count as skipped,
+# never as passed.
 #
 # Environment: GA_BUILD (build dir, default build/host), GA_SAN (1 under
 # sanitizers), GA_TESTS (space-separated name filter, optional),
@@ -18,6 +21,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 pass=0
 fail=0
+skip=0
 failed_names=()
 logdir="$GA_BUILD/test-logs"
 mkdir -p "$logdir"
@@ -40,8 +44,12 @@ run_one() { # name log cmd...
 	rc=$?
 	end=$(date +%s)
 	cat "$log"
-	local p f
-	p=$(grep -cE '^\[       OK \]|^ok( |$)' "$log")
+	local p f s tapskip
+	tapskip=$(grep -cE '^ok( .*)? # [Ss][Kk][Ii][Pp]( |$)' "$log")
+	# cmocka lists each skipped test twice (when run, and in its summary)
+	s=$((tapskip + $(grep -E '^\[  SKIPPED \] ' "$log" | grep -v 'test(s)' |
+		sort -u | wc -l)))
+	p=$(($(grep -cE '^\[       OK \]|^ok( |$)' "$log") - tapskip))
 	# unique lines: a crashing forked child may repeat cmocka's report
 	f=$(grep -E '^\[  FAILED  \] |^not ok( |$)' "$log" |
 		grep -v 'test(s)' | sort -u | wc -l)
@@ -51,8 +59,9 @@ run_one() { # name log cmd...
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
+	skip=$((skip + s))
 	[ "$f" -gt 0 ] && failed_names+=("$name")
-	echo "run.sh: $name: $p passed, $f failed ($((end - start)) s)"
+	echo "run.sh: $name: $p passed, $f failed, $s skipped ($((end - start)) s)"
 }
 
 for t in "$GA_BUILD"/tests/unit/test_* "$GA_BUILD"/tests/model/test_*; do
@@ -77,5 +86,5 @@ done
 if [ ${#failed_names[@]} -gt 0 ]; then
 	echo "failed: ${failed_names[*]}"
 fi
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -1,7 +1,7 @@
 /* gpio.h - alarm outputs (LEDs, buzzer) and the acknowledge button over
  * a backend picked by [gpio] driver: gpiod (libgpiod 1.6 or 2.x, chosen at
  * build time), sim (simulated lines: levels in status, `sim press`), none.
- * Only drivers/gpio/gpiod*.c see libgpiod (STYLE rule 9). A missing chip
+ * Only drivers/gpio/gpiod*.c see libgpiod (its errno stays there). A missing chip
  * or busy line is logged once and retried with backoff.
  */
 #ifndef GA_GPIO_H

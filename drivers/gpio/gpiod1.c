@@ -1,6 +1,6 @@
 /* gpiod1.c - [gpio] driver = gpiod on libgpiod 1.6 (Debian 12). Chip by
  * name, path, label or number (gpiod_chip_open_lookup), outputs requested
- * for the daemon's whole life (research §3.3: lines are released on exit),
+ * for the daemon's whole life (libgpiod releases lines when the process exits),
  * the button as a rising-edge event line (logical: with active_low the
  * kernel inverts, so a press to ground is a rising edge) with a pull-up
  * when active_low. v1 has no debounce; gpio.c does it in software. */

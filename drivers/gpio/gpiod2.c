@@ -1,6 +1,6 @@
 /* gpiod2.c - [gpio] driver = gpiod on libgpiod 2.x (what Buildroot ships
- * for kernel headers >= 5.10). v2 has no open-by-name/label (research
- * §3.1, §3.3): the chip is a path, a gpiochipN name, or a label found by
+ * for kernel headers >= 5.10). v2 has no open-by-name/label (libgpiod
+ * 2.x include/gpiod.h): the chip is a path, a gpiochipN name, or a label found by
  * walking /dev/gpiochip*. Outputs are one request held for the daemon's
  * life; the button is a second request with rising-edge detection (logical,
  * so active_low presses to ground are rising edges) and the kernel's

@@ -1,7 +1,6 @@
 /* fold.c - see fold.h. Tables from the HD44780U datasheet's ROM code
- * tables (A00: Table 4; A02: Table 5) as summarised in research
- * embedded-anchors.md §2.2/§2.4; A02's positions outside Latin-1 as RPLCD's
- * A02 codec lists them (the research names RPLCD as the reference codec).
+ * tables (A00: Table 4; A02: Table 5); A02's positions outside Latin-1 as
+ * the RPLCD project's A02 codec lists them.
  */
 #include "fold.h"
 
@@ -245,15 +244,35 @@ uint8_t ga_fold_placeholder(enum ga_rom rom)
 size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 	       size_t size)
 {
+	return ga_fold_units(rom, utf8, len, out, size, NULL);
+}
+
+size_t ga_fold_units(enum ga_rom rom, const char *utf8, size_t len,
+		     uint8_t *out, size_t size, uint8_t *unit)
+{
 	size_t i = 0, o = 0;
 
 	while (i < len && o < size) {
 		uint32_t cp;
-		size_t n = ga_utf8_decode(utf8 + i, len - i, &cp);
+		size_t n;
 		const char *fb;
 		char one[2];
 		int d;
+		unsigned char c = (unsigned char)utf8[i];
 
+		if (unit) {
+			unit[o] = 1; /* the next code starts a character */
+		}
+		/* printable ASCII is its own code in both ROMs, but for A00's
+		 * yen at 0x5c and arrows at 0x7e, 0x7f: most texts are all
+		 * this, and the body is folded at every redraw (callgrind:
+		 * ~20 instructions a byte through the decoder) */
+		if (c >= 0x20 && c <= 0x7d && !(rom == GA_ROM_A00 && c == 0x5c)) {
+			out[o++] = c;
+			i++;
+			continue;
+		}
+		n = ga_utf8_decode(utf8 + i, len - i, &cp);
 		if (n == 0) { /* one placeholder per bad byte */
 			out[o++] = ga_fold_placeholder(rom);
 			i++;
@@ -274,7 +293,12 @@ size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 		}
 		fb = ga_fold_fallback(cp, one);
 		if (fb) {
+			size_t from = o;
+
 			o = ga_fold_put(out, size, o, fb);
+			for (size_t k = from + 1; unit && k < o; k++) {
+				unit[k] = 0; /* "EUR" for € is one unit */
+			}
 			continue;
 		}
 		out[o++] = ga_fold_placeholder(rom);

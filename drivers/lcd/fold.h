@@ -5,7 +5,7 @@
  * a few Greek and accented letters at 0xE0-0xFF) or A02 (European: ASCII
  * plus a Latin-1-like upper half). Each code point becomes the ROM glyph,
  * else a readable fallback (é → e, € → EUR, “” → ", … → ...), else ONE
- * placeholder; never bytes of the UTF-8 sequence (research §2.2, §2.4).
+ * placeholder; never bytes of the UTF-8 sequence (HD44780U datasheet ROM tables A00/A02).
  */
 #ifndef GA_LCD_FOLD_H
 #define GA_LCD_FOLD_H
@@ -27,6 +27,12 @@ uint8_t ga_fold_placeholder(enum ga_rom rom);
  * were written. Invalid UTF-8: one placeholder per bad byte. */
 size_t ga_fold(enum ga_rom rom, const char *utf8, size_t len, uint8_t *out,
 	       size_t size);
+
+/* ga_fold(), also marking in @unit[k] (1 or 0) whether out[k] starts a
+ * folded character: a fallback such as € -> "EUR" is one unit of three
+ * codes, which a line break must not split. */
+size_t ga_fold_units(enum ga_rom rom, const char *utf8, size_t len,
+		     uint8_t *out, size_t size, uint8_t *unit);
 
 /* What a ROM code looks like, as UTF-8 (for reading a display back). */
 const char *ga_fold_glyph(enum ga_rom rom, uint8_t code);

@@ -1,5 +1,5 @@
 /* hd44780.c - the HD44780 core over bus ops (see lcd.h). Timings from the
- * Hitachi HD44780U datasheet pp. 45-46 (research embedded-anchors §2.4). */
+ * Hitachi HD44780U datasheet pp. 45-46. */
 #include "lcd.h"
 
 #include <errno.h>
@@ -250,23 +250,20 @@ static void ga_lcd_light_cb(struct ga_timer *t)
 	}
 }
 
-void ga_lcd_show(struct ga_lcd *lcd, const struct ga_span *lines, unsigned int n)
+/* Set row @r's codes; a changed row restarts its marquee. */
+static void ga_lcd_set_row(struct ga_lcd *lcd, unsigned int r,
+			   const uint8_t *codes, size_t len)
 {
-	if (!lcd->bus) {
-		return;
+	if (len != lcd->text_len[r] || memcmp(codes, lcd->text[r], len) != 0) {
+		memmove(lcd->text[r], codes, len);
+		lcd->text_len[r] = len;
+		lcd->scroll[r] = 0;
 	}
-	for (unsigned int r = 0; r < lcd->rows; r++) {
-		uint8_t tmp[GA_LCD_TEXT_MAX];
-		size_t len = r < n ? ga_fold(lcd->rom, lines[r].ptr, lines[r].len,
-					     tmp, sizeof(tmp))
-				   : 0;
+}
 
-		if (len != lcd->text_len[r] || memcmp(tmp, lcd->text[r], len) != 0) {
-			memcpy(lcd->text[r], tmp, len);
-			lcd->text_len[r] = len;
-			lcd->scroll[r] = 0;
-		}
-	}
+/* After new text: draw it (coalesced) and wake the backlight. */
+static void ga_lcd_changed(struct ga_lcd *lcd)
+{
 	ga_lcd_compose(lcd);
 	lcd->dirty = true;
 	ga_lcd_schedule(lcd, GA_LCD_COALESCE_MS);
@@ -278,6 +275,86 @@ void ga_lcd_show(struct ga_lcd *lcd, const struct ga_span *lines, unsigned int n
 		ga_timer_set(lcd->loop, &lcd->light,
 			     (uint64_t)lcd->conf->lcd.backlight_timeout_s * 1000u);
 	}
+}
+
+void ga_lcd_show(struct ga_lcd *lcd, const struct ga_span *lines, unsigned int n)
+{
+	if (!lcd->bus) {
+		return;
+	}
+	for (unsigned int r = 0; r < lcd->rows; r++) {
+		uint8_t tmp[GA_LCD_TEXT_MAX];
+		size_t len = r < n ? ga_fold(lcd->rom, lines[r].ptr, lines[r].len,
+					     tmp, sizeof(tmp))
+				   : 0;
+
+		ga_lcd_set_row(lcd, r, tmp, len);
+	}
+	ga_lcd_changed(lcd);
+}
+
+/* Where the row starting at @p of @len codes ends: the text up to a
+ * space at most @cols on; else (a word longer than the row) the last
+ * character start within @cols, so a fallback like "EUR" moves whole. */
+static size_t ga_lcd_wrap_at(const uint8_t *codes, const uint8_t *unit,
+			     size_t p, size_t len, unsigned int cols)
+{
+	size_t q;
+
+	if (len - p <= cols) {
+		return len;
+	}
+	for (q = p + cols; q > p; q--) {
+		if (codes[q] == ' ') {
+			return q;
+		}
+	}
+	for (q = p + cols; q > p; q--) {
+		if (unit[q]) {
+			return q;
+		}
+	}
+	return p + cols; /* one character wider than the row: cannot be */
+}
+
+void ga_lcd_show_text(struct ga_lcd *lcd, struct ga_span head,
+		      struct ga_span body)
+{
+	uint8_t codes[GA_LCD_TEXT_MAX], unit[GA_LCD_TEXT_MAX];
+	size_t len, p = 0;
+
+	if (!lcd->bus) {
+		return;
+	}
+	if (lcd->rows <= 2) {
+		struct ga_span l[2] = { head, body };
+
+		ga_lcd_show(lcd, l, 2); /* one body row: its marquee, as ever */
+		return;
+	}
+	len = ga_fold(lcd->rom, head.ptr, head.len, codes, sizeof(codes));
+	ga_lcd_set_row(lcd, 0, codes, len);
+	/* fold first, then wrap: the widths are the display's cells */
+	len = ga_fold_units(lcd->rom, body.ptr, body.len, codes, sizeof(codes),
+			    unit);
+	for (unsigned int r = 1; r < lcd->rows; r++) {
+		size_t end, n;
+
+		while (p < len && codes[p] == ' ') {
+			p++;
+		}
+		/* the last row takes the rest, a marquee if it is longer */
+		end = r == lcd->rows - 1 ? len
+					 : ga_lcd_wrap_at(codes, unit, p, len,
+							  lcd->cols);
+		n = end - p;
+		while (n && codes[p + n - 1] == ' ') {
+			n--;
+		}
+		ga_lcd_set_row(lcd, r, codes + p, n);
+		p = end;
+	}
+	ga_lcd_changed(lcd);
 }
 
 void ga_lcd_flush(struct ga_lcd *lcd)

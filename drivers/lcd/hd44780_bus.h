@@ -1,4 +1,4 @@
-/* hd44780_bus.h - byte transport under the HD44780 core (STYLE rule 16).
+/* hd44780_bus.h - byte transport under the HD44780 core.
  * Backends: pcf8574 (I2C backpack), gpio4 (RS/E/D4-D7 on GPIO lines), sim
  * (HD44780 + PCF8574 model), term (the model drawn in a terminal).
  * The core (hd44780.c) owns timing decisions; a backend only moves nibbles.
@@ -29,7 +29,7 @@ struct ga_hd44780_bus_ops {
 	/* Optional: a redraw is complete (term draws the panel). */
 	void (*flush)(void *priv);
 	/* Optional: the controller model behind sim/term, for read-back of
-	 * what a person would see (DESIGN §6 lcd.lineN). */
+	 * what a person would see (lcd.lineN in docs/status.md). */
 	const struct ga_hd44780_model *(*model)(const void *priv);
 };
 

@@ -1,12 +1,12 @@
-/* lcd.h - the character display the alert module writes to (DESIGN §1,
- * §6). One HD44780 core over a bus backend picked by [lcd] driver:
+/* lcd.h - the character display the alert module writes to (docs/events.md,
+ * docs/status.md). One HD44780 core over a bus backend picked by [lcd] driver:
  * hd44780-i2c (PCF8574), hd44780-gpio, sim (the model), term (the model
  * drawn in a terminal, for `make run`), none.
  *
  * ga_lcd_show() only records the wanted text; a timer redraws, coalescing
  * any number of shows into one redraw that sends only the cells that
  * changed, a bounded number per loop callback, so a slow I2C bus never
- * delays an HTTP response (STYLE rule 22). A backend that fails is
+ * delays an HTTP response (redraws are coalesced on a timer). A backend that fails is
  * reported once and retried with backoff; the daemon goes on without it.
  */
 #ifndef GA_LCD_H
@@ -83,7 +83,17 @@ void ga_lcd_init(struct ga_lcd *lcd);
  * retried). -EINVAL for an unknown driver, -ENOMEM. */
 GA_MUST_CHECK int ga_lcd_setup(struct ga_lcd *lcd, const struct ga_conf *conf,
 			       struct ga_loop *loop);
+/* Row r shows lines[r] (rows past @n blank); a row longer than the
+ * display runs as a marquee at [lcd] scroll_ms. */
 void ga_lcd_show(struct ga_lcd *lcd, const struct ga_span *lines, unsigned int n);
+/* @head on the first row; @body, folded to ROM codes first, word-wrapped
+ * over every row below it: broken at spaces, a word longer than a row
+ * broken between characters (never inside a fallback such as € -> EUR).
+ * What does not fit runs as a marquee on the last row, at scroll_ms; the
+ * rows above it stay still. With 2 rows this is ga_lcd_show(): the body
+ * is one row's marquee. */
+void ga_lcd_show_text(struct ga_lcd *lcd, struct ga_span head,
+		      struct ga_span body);
 /* What row @row shows, as UTF-8: from the model for sim/term (what a
  * person would see), else from the driver's record of the panel. */
 size_t ga_lcd_line(const struct ga_lcd *lcd, unsigned int row, char *out,

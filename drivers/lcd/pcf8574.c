@@ -91,7 +91,7 @@ static int ga_pcf8574_try(int fd, int addr, uint8_t idle)
 {
 	if (ioctl(fd, I2C_SLAVE, addr) < 0) {
 		/* EBUSY: a kernel driver (hd44780-i2c-lcd overlay, pcf857x)
-		 * owns the chip (research §2.3) */
+		 * owns the chip */
 		return -errno;
 	}
 	return write(fd, &idle, 1) == 1 ? 0 : -errno;

@@ -15,7 +15,7 @@ struct ga_pcf8574_map {
 };
 
 /* "common" (P0..P7 = RS RW E BL D4 D5 D6 D7, BL active high: the LCM1602
- * backpack, research §2.3), "alt" (lcdproc's: D4 D5 D6 D7 RS RW E /BL), or
+ * backpack, the most sold one), "alt" (lcdproc's: D4 D5 D6 D7 RS RW E /BL), or
  * "bits = rs,rw,e,bl,d4,d5,d6,d7". 0 or -EINVAL. */
 int ga_pcf8574_map_parse(const char *wiring, struct ga_pcf8574_map *m);
 

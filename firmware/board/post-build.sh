@@ -1,7 +1,6 @@
 #!/bin/sh
 # post-build.sh TARGET_DIR - what every gridalert board image needs beyond
-# Buildroot's Raspberry Pi defaults (research embedded-anchors §4.3, §4.5,
-# §7): the I2C bus for the LCD backpack, the hardware watchdog, a serial
+# Buildroot's Raspberry Pi defaults (board/raspberrypi/ in Buildroot): the I2C bus for the LCD backpack, the hardware watchdog, a serial
 # console, and the journal on its own partition (mounted if present; the
 # rootfs may be read-only).
 set -e

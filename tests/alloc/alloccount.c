@@ -1,8 +1,8 @@
 /* alloccount.c - linked only into build/.../gridalertd-alloc with
  * -Wl,--wrap=malloc,... so that every heap call made by OUR objects goes
  * through here (shared libraries such as mbedTLS call libc directly and are
- * not counted: their allocations are theirs, DESIGN §7). After the daemon
- * says "ready" the count must stay 0 (STYLE rule 11, 12). */
+ * not counted: their allocations are theirs, docs/architecture.md). After the daemon
+ * says "ready" the count must stay 0 (docs/architecture.md, Memory). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>

@@ -1,11 +1,12 @@
 /* fuzz_ctl.c - libFuzzer: control protocol lines through the dispatcher
  * with a command table shaped like the daemon's (argument parsing of
- * numbers and words). */
+ * numbers and words), and the same bytes as a `--since` TIME. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "ctl.h"
+#include "history.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,6 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.cmds = cmds;
 	c.ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	(void)ga_ctl_dispatch(&c, ga_span_make((const char *)data, size), &o);
+	{
+		/* `messages --since TIME`: any bytes, parsed or refused */
+		int64_t t;
+
+		(void)ga_history_parse_time(ga_span_make((const char *)data, size),
+					    1796281200, &t);
+	}
 	if (o.len > o.size) {
 		__builtin_trap();
 	}

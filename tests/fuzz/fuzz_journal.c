@@ -1,6 +1,7 @@
 /* fuzz_journal.c - libFuzzer: replay of arbitrary journal bytes (after a
  * valid header, so the records are what is fuzzed). Open must succeed or
- * fail cleanly, and a following append + sync must work. */
+ * fail cleanly, reading the records back (the console history's walk)
+ * must see only intact ones, and a following append + sync must work. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,8 +24,29 @@ static void on_event(void *arg, const struct ga_msg *m, bool replay)
 	}
 }
 
+static struct ga_journal *walked;
+
+static int on_rec(void *arg, const struct ga_journal_rec *r)
+{
+	static struct ga_msg m;
+	struct ga_journal_head h;
+
+	(void)arg;
+	if (r->len > GA_JOURNAL_REC_MAX) {
+		__builtin_trap();
+	}
+	if (r->type == GA_JOURNAL_EVENT && ga_journal_event_head(r->p, r->len, &h) == 0 &&
+	    ga_journal_read_event(walked, r->off, &m) == 0 &&
+	    strlen(m.text) > GA_MSG_TEXT_MAX) {
+		__builtin_trap();
+	}
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static unsigned char chunk[GA_JOURNAL_REC_MAX * 2];
+
 	static char path[64];
 	static struct ga_conf conf;
 	static const unsigned char hdr[16] = {
@@ -52,6 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(fd);
 	ga_journal_init(&j);
 	if (ga_journal_open(&j, &conf, &apply) == 0) {
+		walked = &j;
+		if (ga_journal_walk(&j, chunk, sizeof(chunk), on_rec, NULL)) {
+			__builtin_trap();
+		}
 		memset(&m, 0, sizeof(m));
 		m.cls = GA_CLASS_SMS;
 		m.key = 42;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """fake_namespace.py - an Event Grid namespace queue subscription for the
-pull tests, written from the REST shapes of research §5.3 and the corpus
+pull tests, written from the REST shapes of the namespace API 2024-06-01 and the corpus
 examples (namespace-receive / -release / -renewlock): receive (long poll,
 maxEvents, maxWaitTime), acknowledge, release, reject, lock expiry with
 redelivery and a new lock token each time, 401 on a wrong key.

@@ -14,7 +14,12 @@ GA_SECRET=test-secret
 GA_FAILS=0
 GA_PID=
 GA_TMP=$(mktemp -d "${TMPDIR:-/tmp}/gridalert-test.XXXXXX")
-GA_SHARED=${GA_SHARED:-$GA_ROOT/../shared}
+# the public Event Grid payloads (tests/corpus/eventgrid/SOURCES)
+GA_CORPUS="$GA_ROOT/tests/corpus/eventgrid"
+# THIRD_PARTY: the upstream release tarballs (set and exported by the
+# Makefile; relative paths are relative to the top of the tree)
+THIRD_PARTY=${THIRD_PARTY:-}
+case "$THIRD_PARTY" in /* | "") ;; *) THIRD_PARTY="$GA_ROOT/$THIRD_PARTY" ;; esac
 trap 'ga_cleanup' EXIT
 
 ga_cleanup() {
@@ -53,6 +58,29 @@ check_match() {
 	else
 		not_ok "$1" "expected match of [$2] in [$3]"
 	fi
+}
+
+# ga_tarball VAR NAME PATTERN HOWTO - find $THIRD_PARTY/PATTERN (e.g.
+# buildroot-2026.05.1.tar.*) and put its path in VAR. When it is missing,
+# print the TAP skip line for test NAME with the reason and HOWTO (how to
+# get it) and return 1; under CI=true a missing tarball is "not ok".
+ga_tarball() {
+	local var=$1 name=$2 pat=$3 howto=$4 f
+	if [ -n "$THIRD_PARTY" ]; then
+		for f in "$THIRD_PARTY"/$pat; do
+			if [ -f "$f" ]; then
+				printf -v "$var" '%s' "$f"
+				return 0
+			fi
+		done
+	fi
+	local why="no $pat in THIRD_PARTY=${THIRD_PARTY:-<unset>} ($howto)"
+	if [ "${CI:-}" = true ]; then
+		not_ok "$name" "$why; under CI=true a missing tarball is a failure"
+	else
+		echo "ok - $name # SKIP $why"
+	fi
+	return 1
 }
 
 ga_free_port() {

@@ -58,4 +58,31 @@ ga_ctl test alarm nothing >/dev/null 2>&1
 check "test alarm of an unknown name fails with exit 1" 1 "$?"
 ga_stop
 check "SIGTERM exit 0" 0 "$GA_RC"
+
+# --- a 20x4 display: the message wraps over rows 2-4 -------------------------
+rm -f "$GA_TMP/gridalert.conf" "$GA_TMP/journal"
+GA_CONF_LCD=$'cols = 20\nrows = 4'
+ga_config
+ga_start || { not_ok "20x4: daemon starts"; ga_done; }
+ga_ctl inject sms "Pump 3 pressure low, check valve before 18:00" >/dev/null
+for _ in $(seq 1 50); do # the redraw is coalesced: bounded wait
+	st=$(ga_ctl status)
+	[[ "$st" == *"lcd.line4: 18:00"* ]] && break
+	sleep 0.1
+done
+check "20x4: row 1 the sender" "SMS +10000000000" "$(printf '%s\n' "$st" | sed -n 's/^lcd.line1: //p')"
+check "20x4: row 2 wraps at a space" "Pump 3 pressure low," "$(printf '%s\n' "$st" | sed -n 's/^lcd.line2: //p')"
+check "20x4: row 3" "check valve before" "$(printf '%s\n' "$st" | sed -n 's/^lcd.line3: //p')"
+check "20x4: row 4 (in 5 s)" "18:00" "$(printf '%s\n' "$st" | sed -n 's/^lcd.line4: //p')"
+ga_ctl inject sms_failed "Unreachable handset" >/dev/null
+for _ in $(seq 1 50); do
+	st=$(ga_ctl status)
+	[[ "$st" == *"lcd.line1: FAILED"* && "$st" == *"lcd.line2: "?* ]] && break
+	sleep 0.1
+done
+check_match "20x4: the failed-delivery screen wraps too" \
+	'lcd.line2: Failed: Unreachable' "$st"
+check "20x4: the rest on row 3" "handset" "$(printf '%s\n' "$st" | sed -n 's/^lcd.line3: //p')"
+ga_stop
+check "20x4: SIGTERM exit 0" 0 "$GA_RC"
 ga_done

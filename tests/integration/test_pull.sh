@@ -14,7 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 FAKE="$GA_ROOT/tests/integration/fake_namespace.py"
-SEED="$GA_SHARED/corpus/eventgrid/sms-received.cloudevents-2024.azure-rest-api-specs.json"
+SEED="$GA_CORPUS/sms-received.cloudevents-2024.azure-rest-api-specs.json"
 C="$GA_TMP/pki"
 mkdir -p "$C"
 
@@ -136,7 +136,7 @@ check_match "lcd shows the newest pulled SMS" 'pulled p5' "$(ga_status lcd.line2
 check "journal: five records" 5 "$(ga_status journal.records)"
 
 # --- the corpus receive example (unknown type, string data): acked, ignored
-python3 - "$GA_SHARED/corpus/eventgrid/namespace-receive.example.azure-rest-api-specs.json" >"$GA_TMP/demo.json" <<'PY'
+python3 - "$GA_CORPUS/namespace-receive.example.azure-rest-api-specs.json" >"$GA_TMP/demo.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(json.dumps([d["responses"]["200"]["body"]["value"][0]["event"]]))

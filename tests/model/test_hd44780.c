@@ -2,7 +2,7 @@
  * HD44780+PCF8574 model, which decodes every byte the driver sends (E
  * falling edges, nibble pairing, init state machine, busy times) and
  * counts protocol violations. Real I2C hardware is not available here; the
- * model is the faithful stand-in (research §2.3, §3.4). */
+ * model is the faithful stand-in (timings from the HD44780U datasheet). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -260,6 +260,119 @@ static void test_backlight_timeout(void **state)
 	ga_lcd_close(&lcd);
 }
 
+static void show_text(const char *head, const char *body)
+{
+	ga_lcd_show_text(&lcd, ga_span_str(head), ga_span_str(body));
+}
+
+/* A 45-character SMS (the issue's example). */
+#define SMS45 "Pump 3 pressure low, check valve before 18:00"
+
+static void test_wrap_16x2_unchanged(void **state)
+{
+	(void)state;
+	setup_lcd(16, 2, "common");
+	show_text("SMS +1555", "short");
+	run_ms(30);
+	assert_string_equal(line(0), "SMS +1555");
+	assert_string_equal(line(1), "short");
+	/* long: the one body row is the marquee it always was */
+	show_text("SMS +1555", SMS45);
+	run_ms(30);
+	assert_string_equal(line(1), "Pump 3 pressure"); /* read back trims */
+	run_ms(conf.lcd.scroll_ms);
+	assert_string_equal(line(1), "ump 3 pressure l");
+	assert_int_equal(model()->violations, 0);
+	ga_lcd_close(&lcd);
+}
+
+static void test_wrap_20x2_marquee(void **state)
+{
+	(void)state;
+	setup_lcd(20, 2, "common");
+	show_text("SMS +1555", SMS45);
+	run_ms(30);
+	assert_string_equal(line(0), "SMS +1555");
+	assert_string_equal(line(1), "Pump 3 pressure low,");
+	run_ms(conf.lcd.scroll_ms * 2);
+	assert_string_equal(line(1), "mp 3 pressure low, c");
+	ga_lcd_close(&lcd);
+}
+
+static void test_wrap_20x4_fits(void **state)
+{
+	(void)state;
+	setup_lcd(20, 4, "common");
+	show_text("SMS +1555", SMS45);
+	run_ms(30);
+	/* 45 characters on three rows of 20, broken at spaces, no scrolling */
+	assert_string_equal(line(0), "SMS +1555");
+	assert_string_equal(line(1), "Pump 3 pressure low,");
+	assert_string_equal(line(2), "check valve before");
+	assert_string_equal(line(3), "18:00");
+	assert_false(lcd.marquee.armed);
+	run_ms(conf.lcd.scroll_ms * 3);
+	assert_string_equal(line(2), "check valve before");
+	/* short: one row, the rest blank */
+	show_text("SMS +1555", "ok");
+	run_ms(30);
+	assert_string_equal(line(1), "ok");
+	assert_string_equal(line(2), "");
+	assert_string_equal(line(3), "");
+	assert_int_equal(model()->violations, 0);
+	ga_lcd_close(&lcd);
+}
+
+static void test_wrap_16x4_long_word_and_overflow(void **state)
+{
+	(void)state;
+	setup_lcd(16, 4, "common");
+	/* a word longer than a row is broken at the row's end */
+	show_text("Chat ops", "see https://example.com/incident/42 now");
+	run_ms(30);
+	assert_string_equal(line(1), "see");
+	assert_string_equal(line(2), "https://example.");
+	assert_string_equal(line(3), "com/incident/42"); /* 19: scrolls */
+	/* overflow: rows 2-3 stay, only the last row scrolls the rest */
+	show_text("SMS +1555", SMS45 " and call the duty engineer");
+	run_ms(30);
+	assert_string_equal(line(1), "Pump 3 pressure");
+	assert_string_equal(line(2), "low, check valve");
+	assert_string_equal(line(3), "before 18:00 and");
+	assert_true(lcd.marquee.armed);
+	run_ms(conf.lcd.scroll_ms);
+	assert_string_equal(line(1), "Pump 3 pressure");
+	assert_string_equal(line(2), "low, check valve");
+	assert_string_equal(line(3), "efore 18:00 and");
+	assert_int_equal(model()->violations, 0);
+	ga_lcd_close(&lcd);
+}
+
+static void test_wrap_folds_before_breaking(void **state)
+{
+	(void)state;
+	setup_lcd(20, 4, "common");
+	/* "Price 1000000000000€" folds to 20+2 cells: the break moves "EUR"
+	 * whole to the next row instead of "...EU" / "R" */
+	show_text("SMS +1555", "Price 10000000000000\xe2\x82\xac ok");
+	run_ms(30);
+	assert_string_equal(line(1), "Price");
+	assert_string_equal(line(2), "10000000000000EUR ok");
+	/* a word of 18 digits then €: hard break before EUR, not inside */
+	show_text("SMS +1555", "123456789012345678\xe2\x82\xac");
+	run_ms(30);
+	assert_string_equal(line(1), "123456789012345678");
+	assert_string_equal(line(2), "EUR");
+	/* an ä is one cell on A00 (0xe1) and stays with its word */
+	show_text("SMS +1555", "K\xc3\xa4lte im Lager B, T\xc3\xbcr offen seit 10 min");
+	run_ms(30);
+	assert_string_equal(line(1), "K\xc3\xa4lte im Lager B,");
+	assert_string_equal(line(2), "T\xc3\xbcr offen seit 10");
+	assert_string_equal(line(3), "min");
+	assert_int_equal(model()->violations, 0);
+	ga_lcd_close(&lcd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +385,11 @@ int main(void)
 		cmocka_unit_test(test_model_catches_violations),
 		cmocka_unit_test(test_fault_and_recovery),
 		cmocka_unit_test(test_backlight_timeout),
+		cmocka_unit_test(test_wrap_16x2_unchanged),
+		cmocka_unit_test(test_wrap_20x2_marquee),
+		cmocka_unit_test(test_wrap_20x4_fits),
+		cmocka_unit_test(test_wrap_16x4_long_word_and_overflow),
+		cmocka_unit_test(test_wrap_folds_before_breaking),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

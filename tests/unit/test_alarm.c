@@ -91,13 +91,14 @@ static void test_blink_and_beep_timing(void **state)
 static struct ga_conf conf;
 static struct ga_store store;
 static char shown[2][128];
+static unsigned int draws;
 
-static void show(void *arg, const struct ga_span *l, unsigned int n)
+static void show(void *arg, struct ga_span head, struct ga_span body)
 {
 	(void)arg;
-	for (unsigned int i = 0; i < 2 && i < n; i++) {
-		ga_span_copy(l[i], shown[i], sizeof(shown[i]));
-	}
+	draws++;
+	ga_span_copy(head, shown[0], sizeof(shown[0]));
+	ga_span_copy(body, shown[1], sizeof(shown[1]));
 }
 
 static const struct ga_msg *add(enum ga_class cls, const char *who,
@@ -129,12 +130,14 @@ static void test_alert_rules(void **state)
 	assert_non_null(strstr(shown[0], "gridalert"));     /* idle screen */
 
 	ga_alert_event(&al, add(GA_CLASS_SMS, "+1555", "hello"), false);
+	ga_loop_run_timers(&loop); /* the redraw: end of this loop iteration */
 	assert_string_equal(shown[0], "SMS +1555");
 	assert_string_equal(shown[1], "hello");
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_BLINK);
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_BEEP);
 
 	ga_alert_event(&al, add(GA_CLASS_SMS_FAILED, "+1666", ""), false);
+	ga_loop_run_timers(&loop);
 	assert_string_equal(shown[0], "FAILED +1666 1/2");
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_ON);
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_ALARM);
@@ -159,6 +162,89 @@ static void test_alert_rules(void **state)
 	ga_alert_event(&al, add(GA_CLASS_SMS, "+1777", "old"), true);
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_BLINK);
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+	ga_alert_close(&al);
+	ga_alarm_close(&a);
+}
+
+/* A batch of events in one loop iteration draws the LCD once, with the
+ * newest message and the count; alarms start at each event. */
+static void test_alert_batch_draws_once(void **state)
+{
+	struct ga_alarm a;
+	struct ga_alert al;
+
+	(void)state;
+	fresh();
+	ga_conf_defaults(&conf);
+	ga_store_init(&store);
+	ga_alarm_setup(&a, &loop, set_level, NULL);
+	ga_alert_setup(&al, &conf, &loop, &store, &a, show, NULL);
+	draws = 0;
+	for (int i = 0; i < 20; i++) {
+		char who[16];
+
+		snprintf(who, sizeof(who), "+1%03d", i);
+		ga_alert_event(&al, add(GA_CLASS_SMS, who, "batch"), false);
+	}
+	assert_int_equal(draws, 0);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_SMS_LED), GA_PAT_BLINK);
+	ga_loop_run_timers(&loop);
+	assert_int_equal(draws, 1);
+	assert_string_equal(shown[0], "SMS +1019 1/20");
+	ga_loop_run_timers(&loop);
+	assert_int_equal(draws, 1);
+	ga_alert_close(&al);
+	ga_alarm_close(&a);
+}
+
+static void test_alert_journal_full(void **state)
+{
+	struct ga_alarm a;
+	struct ga_alert al;
+
+	(void)state;
+	fresh();
+	ga_conf_defaults(&conf);
+	ga_store_init(&store);
+	ga_alarm_setup(&a, &loop, set_level, NULL);
+	ga_alert_setup(&al, &conf, &loop, &store, &a, show, NULL);
+	ga_alert_event(&al, add(GA_CLASS_SMS, "+1555", "hello"), false);
+	advance(1000); /* its chirp is over */
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+
+	ga_alert_journal_full(&al, true);
+	assert_string_equal(shown[0], "JOURNAL FULL");
+	assert_non_null(strstr(shown[1], "refused"));
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_FAST);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_BEEP);
+	advance(100);
+	assert_false(level[GA_OUT_FAIL_LED]);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+	advance(100);
+	assert_true(level[GA_OUT_FAIL_LED]);
+	ga_alert_journal_full(&al, true); /* no change: no second beep */
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
+	/* a refresh (an ack of one message) keeps it */
+	ga_alert_refresh(&al);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_FAST);
+	assert_string_equal(shown[0], "JOURNAL FULL");
+	/* the unlatched-pattern stop timers do not end it either */
+	advance(15000);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_FAST);
+
+	/* a failed SMS's steady light on fail_led: fast still wins */
+	ga_alert_journal_full(&al, false);
+	ga_alert_event(&al, add(GA_CLASS_SMS_FAILED, "+1666", ""), false);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_ON);
+	ga_alert_journal_full(&al, true);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_FAST);
+
+	/* room again, everything acknowledged: quiet, idle screen */
+	ga_store_ack_all(&store);
+	ga_alert_journal_full(&al, false);
+	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_FAIL_LED), GA_PAT_OFF);
+	assert_false(level[GA_OUT_FAIL_LED]);
+	assert_non_null(strstr(shown[0], "gridalert"));
 	ga_alert_close(&al);
 	ga_alarm_close(&a);
 }
@@ -205,6 +291,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blink_and_beep_timing),
 		cmocka_unit_test(test_alert_rules),
+		cmocka_unit_test(test_alert_batch_draws_once),
+		cmocka_unit_test(test_alert_journal_full),
 		cmocka_unit_test(test_sim_button_debounce),
 	};
 

@@ -1,4 +1,4 @@
-/* test_config.c - every key of the key table (DESIGN §3), table-driven:
+/* test_config.c - every key of the key table (docs/configuration.md), table-driven:
  * its default is valid, a good value is read back by `get`, a bad value
  * gives exactly the message a person at the console reads. A key added to
  * the table without a row here fails the test. Then whole files: every
@@ -31,7 +31,13 @@ struct row {
 #define ALERT(c) YN("alert." c ".lcd"), YN("alert." c ".latch"), \
 	{ "alert." c ".outputs", "buzzer:beep", "buzzer:loud", \
 	  "alert." c ".outputs: unknown pattern 'loud' (on off blink fast " \
-	  "beep beep2 alarm)" }
+	  "beep beep2 alarm)" }, \
+	{ "alert." c ".escalate_after", "10m", "soon", "alert." c \
+	  ".escalate_after: 'soon' is not a duration up to 604800s (600, 90s, " \
+	  "10m, 1h)" }, \
+	{ "alert." c ".escalate_outputs", "buzzer:fast", "buzzer:loud", \
+	  "alert." c ".escalate_outputs: unknown pattern 'loud' (on off blink " \
+	  "fast beep beep2 alarm)" }
 
 static const struct row rows[] = {
 	{ "server.listen", "127.0.0.1:9443", "localhost:8443", "server.listen: "
@@ -98,6 +104,10 @@ static const struct row rows[] = {
 	TEXT("control.group", "gridalert"),
 	TEXT("system.user", "gridalert"),
 	TEXT("system.watchdog", "/dev/watchdog"),
+	{ "quiet.hours", "22:00-07:00", "22-7", "quiet.hours: '22-7' is not "
+	  "HH:MM-HH:MM (two different times 00:00..23:59)" },
+	{ "quiet.outputs", "sms_led buzzer", "siren", "quiet.outputs: 'siren' is "
+	  "not a list of outputs (sms_led fail_led chat_led buzzer)" },
 };
 
 static char msg[512];

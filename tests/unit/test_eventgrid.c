@@ -1,5 +1,6 @@
 /* test_eventgrid.c - every file of the Event Grid corpus as a table case
- * (../shared/corpus/eventgrid, real payloads from public Azure repos), and
+ * (tests/corpus/eventgrid, real payloads from public Azure repositories;
+ * tests/corpus/eventgrid/SOURCES says where each comes from), and
  * hand-written cases for each path of the parser: key casing, escapes and
  * surrogates, invalid UTF-8, control characters, deep nesting, truncation at
  * every byte, a 5 000-event batch, shapes, RFC 8259 strictness.
@@ -16,6 +17,10 @@
 
 #include "eventgrid.h"
 #include "json.h"
+
+/* Relative to the top of the tree, where tests/run.sh runs every test;
+ * GA_CORPUS overrides it. */
+#define GA_CORPUS_DIR "tests/corpus/eventgrid"
 
 static struct ga_eventgrid eg;
 
@@ -59,14 +64,14 @@ static char *load(const char *name, size_t *len, bool wrap)
 {
 	static char buf[1 << 20];
 	char path[512];
-	const char *shared = getenv("GA_SHARED") ? getenv("GA_SHARED") : "../shared";
+	const char *dir = getenv("GA_CORPUS") ? getenv("GA_CORPUS") : GA_CORPUS_DIR;
 	FILE *f;
 	size_t n, o = 0;
 
-	snprintf(path, sizeof(path), "%s/corpus/eventgrid/%s", shared, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "rb");
 	if (!f) {
-		fail_msg("cannot open %s (the corpus must sit in ../shared)", path);
+		fail_msg("cannot open %s (run from the top of the tree)", path);
 	}
 	if (wrap) {
 		buf[o++] = '[';
@@ -94,7 +99,7 @@ struct corpus_case {
 #define CE "application/cloudevents+json"
 static const struct corpus_case corpus[] = {
 	/* spec files are bare EG objects: as-is a real delivery would be a
-	 * 400 (EG bodies are arrays, research §1.3); wrapped they parse */
+	 * 400 (Event Grid schema bodies are arrays); wrapped they parse */
 	{ "sms-received.eg-schema.azure-rest-api-specs.json", false, -EINVAL, 0 },
 	{ "sms-received.eg-schema.azure-rest-api-specs.json", true, 0, 1,
 	  GA_CLASS_SMS, "15555555555", "15555555555", "",

@@ -175,7 +175,7 @@ static void test_requests_and_values(void **state)
 	ga_gpio_init(&g);
 	assert_int_equal(ga_gpio_setup(&g, &conf, &loop, on_press, NULL), 0);
 	assert_true(g.present);
-	/* DESIGN §3 default offsets, outputs initially off */
+	/* default offsets (docs/configuration.md), outputs initially off */
 	assert_true(lines[17].output && lines[27].output && lines[22].output &&
 		    lines[18].output);
 	assert_string_equal(lines[17].consumer, "gridalertd");

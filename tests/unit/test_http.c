@@ -1,5 +1,6 @@
 /* test_http.c - the HTTP parser fed every request of a table whole, split
- * at every byte, and byte by byte; the response writer's exact bytes. */
+ * at every byte, and byte by byte; pipelined sequences of every request
+ * shape the same ways; the response writer's exact bytes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -197,6 +198,167 @@ static void test_head_done_before_body(void **state)
 	assert_int_equal(ga_http_parse(&p, buf, sizeof(req) + 3), GA_HTTP_DONE);
 }
 
+/* ---- pipelining: several requests in one buffer (RFC 9112 §9.3.2) ------ */
+
+struct pipe_want {
+	const char *method, *path, *body;
+	bool keep_alive;
+	int status; /* 0: parsed; else the parse error that ends the run */
+};
+
+struct pipe_seq {
+	const char *name;
+	const char *in;
+	struct pipe_want want[8];
+	unsigned int n;
+};
+
+#define SMS_BODY "[{\"id\":\"1\"}]"
+static const struct pipe_seq pipe_seqs[] = {
+	{ "every request shape the server takes",
+	  "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+	  "OPTIONS /api/events?code=s HTTP/1.1\r\nHost: x\r\n"
+	  "WebHook-Request-Origin: eventgrid.azure.net\r\n\r\n"
+	  "POST /api/events?code=s HTTP/1.1\r\nHost: x\r\n"
+	  "Content-Type: application/json\r\nContent-Length: 12\r\n\r\n" SMS_BODY
+	  "POST /api/events?code=s HTTP/1.1\r\nHost: x\r\n"
+	  "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "5\r\n[{\"id\r\n7\r\n\":\"2\"}]\r\n0\r\n\r\n"
+	  "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+	  "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+	  "POST /api/events?code=s HTTP/1.1\r\nContent-Length: 0\r\n\r\n"
+	  "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	  { { "GET", "/healthz", "", true, 0 },
+	    { "OPTIONS", "/api/events", "", true, 0 },
+	    { "POST", "/api/events", SMS_BODY, true, 0 },
+	    { "POST", "/api/events", "[{\"id\":\"2\"}]", true, 0 },
+	    { "GET", "/nope", "", true, 0 },
+	    { "HEAD", "/healthz", "", true, 0 },
+	    { "POST", "/api/events", "", true, 0 },
+	    { "GET", "/healthz", "", false, 0 } },
+	  8 },
+	{ "bodyless requests back to back",
+	  "GET /healthz HTTP/1.1\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n"
+	  "GET /healthz HTTP/1.1\r\n\r\n",
+	  { { "GET", "/healthz", "", true, 0 },
+	    { "GET", "/healthz", "", true, 0 },
+	    { "GET", "/healthz", "", true, 0 } },
+	  3 },
+	{ "100-continue, then a GET",
+	  "POST /p HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok"
+	  "GET /q HTTP/1.1\r\n\r\n",
+	  { { "POST", "/p", "ok", true, 0 }, { "GET", "/q", "", true, 0 } },
+	  2 },
+	{ "a malformed request ends the run",
+	  "GET /a HTTP/1.1\r\n\r\n"
+	  "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"
+	  "GET /c HTTP/1.1\nHost: x\n\n"
+	  "GET /d HTTP/1.1\r\n\r\n",
+	  { { "GET", "/a", "", true, 0 },
+	    { "POST", "/b", "x", true, 0 },
+	    { NULL, NULL, NULL, false, 400 } },
+	  3 },
+};
+
+/* Drive the parser as a connection does: @in arrives in pieces ending at
+ * @ends[0..nends) (the last is the whole length); after each request the
+ * bytes it used are dropped from the front, the parser is reset and the
+ * rest of the buffer is parsed before more input is read. */
+static void pipe_run(const struct pipe_seq *q, const size_t *ends,
+		     unsigned int nends, const char *how)
+{
+	static char buf[4096];
+	struct ga_http_parser p;
+	size_t len = strlen(q->in), sent = 0, have = 0;
+	unsigned int got = 0;
+
+	ga_http_parser_init(&p, &lim);
+	for (unsigned int e = 0; e < nends; e++) {
+		size_t n = ends[e] - sent;
+
+		memcpy(buf + have, q->in + sent, n);
+		have += n;
+		sent = ends[e];
+		for (;;) {
+			int r = ga_http_parse(&p, buf, have);
+			const struct pipe_want *w;
+			const struct ga_http_req *req;
+			size_t used;
+
+			if (r == GA_HTTP_HEAD_DONE) {
+				continue;
+			}
+			if (r == GA_HTTP_NEED_MORE) {
+				break;
+			}
+			if (got >= q->n) {
+				fail_msg("%s (%s): request %u beyond the %u sent",
+					 q->name, how, got + 1, q->n);
+			}
+			w = &q->want[got++];
+			if (r == GA_HTTP_ERROR) {
+				if (w->status != ga_http_parse_status(&p)) {
+					fail_msg("%s (%s): request %u: error %d, want %d",
+						 q->name, how, got,
+						 ga_http_parse_status(&p), w->status);
+				}
+				goto out; /* the connection closes */
+			}
+			req = ga_http_request(&p);
+			if (w->status || !ga_span_eq(req->method, ga_span_str(w->method)) ||
+			    !ga_span_eq(req->path, ga_span_str(w->path)) ||
+			    !ga_span_eq(req->body, ga_span_str(w->body)) ||
+			    req->keep_alive != w->keep_alive) {
+				fail_msg("%s (%s): request %u: %.*s %.*s body [%.*s] "
+					 "keep-alive %d", q->name, how, got,
+					 (int)req->method.len, req->method.ptr,
+					 (int)req->path.len, req->path.ptr,
+					 (int)req->body.len, req->body.ptr,
+					 req->keep_alive);
+			}
+			used = ga_http_consumed(&p);
+			assert_true(used > 0 && used <= have);
+			memmove(buf, buf + used, have - used);
+			have -= used;
+			ga_http_parser_reset(&p);
+		}
+	}
+	assert_int_equal(sent, len);
+	assert_int_equal(have, 0); /* nothing left over, nothing half-read */
+out:
+	if (got != q->n) {
+		fail_msg("%s (%s): %u requests of %u", q->name, how, got, q->n);
+	}
+}
+
+static void test_pipelined(void **state)
+{
+	static size_t ends[4096];
+
+	(void)state;
+	ga_http_limits_default(&lim);
+	lim.max_body = 1000;
+	for (size_t i = 0; i < GA_ARRAY_SIZE(pipe_seqs); i++) {
+		const struct pipe_seq *q = &pipe_seqs[i];
+		size_t len = strlen(q->in);
+		char how[32];
+
+		assert_true(len < GA_ARRAY_SIZE(ends));
+		ends[0] = len;
+		pipe_run(q, ends, 1, "one write");
+		for (size_t k = 0; k < len; k++) {
+			ends[k] = k + 1;
+		}
+		pipe_run(q, ends, (unsigned int)len, "byte by byte");
+		for (size_t cut = 1; cut < len; cut++) {
+			ends[0] = cut;
+			ends[1] = len;
+			snprintf(how, sizeof(how), "split at %zu", cut);
+			pipe_run(q, ends, 2, how);
+		}
+	}
+}
+
 static void test_limits(void **state)
 {
 	static char buf[70000];
@@ -275,6 +437,16 @@ static void test_response_bytes(void **state)
 	assert_int_equal(ga_http_resp_write(&r, out, 10), 0);
 	n = ga_http_continue_write(out, sizeof(out));
 	assert_int_equal(n, 25);
+	/* HEAD: GET's head, Content-Length included, and no body */
+	memset(&r, 0, sizeof(r));
+	r.status = 200;
+	r.content_type = "application/json";
+	r.body = GA_SPAN_LIT("{\"status\":\"ok\"}");
+	r.head_only = true;
+	n = ga_http_resp_write(&r, out, sizeof(out));
+	out[n] = '\0';
+	assert_string_equal(out, "HTTP/1.1 200 OK\r\nContent-Length: 15\r\n"
+				 "Content-Type: application/json\r\n\r\n");
 }
 
 /* Response mode (the pull client): what Azure's front ends send, split at
@@ -366,6 +538,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_whole_and_split),
 		cmocka_unit_test(test_head_done_before_body),
+		cmocka_unit_test(test_pipelined),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_query_get),
 		cmocka_unit_test(test_response_bytes),

@@ -679,6 +679,19 @@ static void test_unacked_over_limit_is_enospc(void **state)
 	assert_int_equal(err, -ENOSPC); /* refused, never dropped */
 	assert_true(j.full);
 	ga_journal_close(&j);
+	/* full survives a restart: still refusing, not "ok" until a sync */
+	open_j(&j);
+	assert_true(j.full);
+	msg(&m, 1000);
+	assert_int_equal(ga_journal_append(&j, &m), -ENOSPC);
+	/* ack all frees it: the sync compacts the acknowledged away */
+	assert_int_equal(ga_journal_ack(&j, j.next_seq - 1, true), 0);
+	assert_int_equal(ga_journal_sync(&j), 0);
+	assert_false(j.full);
+	msg(&m, 1001);
+	assert_int_equal(ga_journal_append(&j, &m), 0);
+	assert_int_equal(ga_journal_sync(&j), 0);
+	ga_journal_close(&j);
 }
 
 /* A child appends+syncs numbered events and reports each synced number;

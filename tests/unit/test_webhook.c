@@ -1,4 +1,4 @@
-/* test_webhook.c - the webhook function for every row of DESIGN §4 that it
+/* test_webhook.c - the webhook function for every row of docs/http.md that it
  * decides (the HTTP layer's 411/413/408 rows are in test_http.c and the
  * integration tests), with the real Event Grid parser and a recording sink.
  */
