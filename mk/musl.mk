@@ -33,6 +33,9 @@ $(MUSL_PREFIX)/lib/libmbedtls.a: | $(MUSL_PREFIX)/.headers
 		$(MUSL_PREFIX)/include/
 	$(Q)cp $(MUSL_SRC)/mbedtls-3.6.6/library/libmbed*.a $(MUSL_PREFIX)/lib/
 
+# built by the same rule (a missing tarball is then reported as such)
+$(MUSL_PREFIX)/lib/libmbedx509.a $(MUSL_PREFIX)/lib/libmbedcrypto.a: $(MUSL_PREFIX)/lib/libmbedtls.a ;
+
 $(MUSL_PREFIX)/lib/libgpiod.a: | $(MUSL_PREFIX)/.headers
 	$(Q)scripts/deps.sh compat
 	$(if $(Q),@echo "  MUSL    libgpiod-2.2.4")
