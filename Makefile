@@ -20,6 +20,8 @@ include toolchain/buildroot.mk
 else ifneq ($(TARGET),host)
 include toolchain/$(TARGET).mk
 endif
+# C library and linking: make LIBC=musl, make STATIC=1 (README "C libraries")
+include $(if $(filter-out glibc,$(LIBC)),toolchain/$(LIBC).mk) $(if $(filter 1,$(STATIC)),toolchain/static.mk)
 
 # The upstream release tarballs (mbedTLS, libgpiod, Buildroot) that make
 # compat and tests/integration/test_firmware.sh need; README.md says which.
@@ -132,7 +134,7 @@ LIB := $(O)/libgridalert.a
 
 TEST_SUPPORT_SRCS := $(wildcard tests/support/*.c)
 TEST_SUPPORT_OBJS := $(TEST_SUPPORT_SRCS:%.c=$(O)/obj/%.o)
-TEST_SRCS := $(wildcard tests/unit/test_*.c tests/model/test_*.c)
+TEST_SRCS := $(if $(GA_NO_CMOCKA),,$(wildcard tests/unit/test_*.c tests/model/test_*.c))
 TEST_BINS := $(TEST_SRCS:%.c=$(O)/%)
 CMOCKA_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -201,7 +203,7 @@ run: deps
 .PHONY: test
 test: deps
 	$(Q)$(MAKE) --no-print-directory tests $(TEST_EXTRA_TARGETS)
-	$(Q)GA_BUILD=$(O) GA_SAN=$(SAN) tests/run.sh
+	$(Q)GA_BUILD=$(O) GA_SAN=$(SAN) GA_LIBC=$(LIBC) tests/run.sh
 
 # After "ready" our code never allocates. This grep catches new calls;
 # tests/integration/test_hardening.sh proves it at run time.

@@ -209,6 +209,9 @@ def main():
     ap.add_argument("--callgrind-build", default="build/callgrind")
     ap.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
     ap.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", "3")))
+    ap.add_argument("--musl", default=None,
+                    help="a make LIBC=musl STATIC=1 build directory: its gridalertd "
+                    "is measured next to --build's, runs interleaved")
     a = ap.parse_args()
     global BUILD
     BUILD = a.build
@@ -366,6 +369,9 @@ def main():
         finally:
             al.stop()
 
+    if a.musl:
+        M["libc"] = libc_compare(a, work, ga_dir, b1, b100)
+
     M["fsync"] = fsync_limit(work)
     floor = subprocess.run([os.path.join(a.out, "rss_floor")],
                            capture_output=True, text=True).stdout
@@ -420,6 +426,61 @@ def main():
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(res, f, indent=2)
     print("wrote %s" % os.path.join(a.out, "results.json"))
+
+
+def libc_compare(a, work, ga_dir, b1, b100):
+    """The musl static daemon next to the glibc one, started together and
+    measured in turns (A B A B ...: this disk's sync time wanders between
+    minutes), each through the same load as the main run: VmRSS idle,
+    after c1, c8, 100-event batches and new connections (loaded), and
+    after 100 000 more events (flat)."""
+    sides = {}
+    try:
+        for name, build in (("glibc", a.build), ("musl", a.musl)):
+            dd = os.path.join(work, "libc-" + name)
+            os.makedirs(dd)
+            for f in ("server.crt", "server.key"):
+                shutil.copy(os.path.join(ga_dir, f), dd)
+            os.chmod(os.path.join(dd, "server.key"), 0o600)
+            p, port = start_gridalertd(build, dd)
+            sides[name] = {"p": p, "url": "https://127.0.0.1:%d/api/events" % port,
+                           "c1": [], "c8": []}
+        time.sleep(0.5)
+        out = {}
+        for name, sd in sides.items():
+            out[name] = {"rss_idle": rss_kib(sd["p"].p.pid)}
+        for _ in range(a.reps):
+            for sd in sides.values():
+                sd["c1"].append(wrk(sd["url"], b1, 1, a.seconds))
+                sd["c8"].append(wrk(sd["url"], b1, 8, a.seconds))
+        for name, sd in sides.items():
+            wrk(sd["url"], b100, 8, a.seconds)
+            wrk(sd["url"], b1, 8, a.seconds, close=True)
+            o = out[name]
+            med = lambda rs: sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
+            o["c1"], o["c8"] = med(sd["c1"]), med(sd["c8"])
+            o["rss_loaded"] = rss_kib(sd["p"].p.pid)
+            st0 = int(ctl_status(os.path.join(work, "libc-" + name, "ctl.sock"))
+                      ["events.accepted"])
+            # 100 000 events: 1 000 batches of 100, however long it takes
+            t0 = time.time()
+            while True:
+                wrk(sd["url"], b100, 4, 2)
+                n = int(ctl_status(os.path.join(work, "libc-" + name, "ctl.sock"))
+                        ["events.accepted"]) - st0
+                if n >= 100000 or time.time() - t0 > 120:
+                    break
+            o["events_100k"] = n
+            o["rss_after_100k"] = rss_kib(sd["p"].p.pid)
+        for name, build in (("glibc", a.build), ("musl", a.musl)):
+            dst = os.path.join(work, "gridalertd.%s.stripped" % name)
+            shutil.copy(os.path.join(build, "gridalertd"), dst)
+            subprocess.run(["strip", dst])
+            out[name]["stripped_bytes"] = os.path.getsize(dst)
+        return out
+    finally:
+        for sd in sides.values():
+            sd["p"].stop()
 
 
 def report(res):
@@ -540,6 +601,27 @@ def report(res):
         row("parse MB/s (100-event batch)", c["parse_mb_per_s"], None, None, "%.1f")
         row("parse events/s", c["parse_events_per_s"], None, None)
     row("no-fsync events/s c8", M["nofsync_c8"]["rps"], None, None)
+    lc = M.get("libc")
+    if lc:
+        # musl static in the gridalert column, glibc (dynamic) as reference
+        ms, gl = lc["musl"], lc["glibc"]
+        row("musl static | glibc: VmRSS KiB idle", ms["rss_idle"]["VmRSS"],
+            gl["rss_idle"]["VmRSS"], 2048)
+        row("musl static | glibc: VmRSS KiB loaded (HWM)", ms["rss_loaded"]["VmHWM"],
+            gl["rss_loaded"]["VmHWM"], 4096)
+        row("musl static | glibc: VmRSS KiB after %d more events" % ms["events_100k"],
+            ms["rss_after_100k"]["VmRSS"], gl["rss_after_100k"]["VmRSS"],
+            ms["rss_loaded"]["VmRSS"])
+        row("musl static | glibc: RssAnon KiB loaded", ms["rss_loaded"]["RssAnon"],
+            gl["rss_loaded"]["RssAnon"], None)
+        row("musl static | glibc: events/s keep-alive c1", ms["c1"]["rps"],
+            gl["c1"]["rps"], None)
+        row("musl static | glibc: events/s keep-alive c8", ms["c8"]["rps"],
+            gl["c8"]["rps"], None)
+        row("musl static | glibc: p99 ms c8", ms["c8"]["p99_ms"],
+            gl["c8"]["p99_ms"], None, "%.2f")
+        row("musl static | glibc dynamic: stripped gridalertd bytes",
+            ms["stripped_bytes"], gl["stripped_bytes"], None)
     for name, size in M["binary_bytes"].items():
         row("stripped %s bytes%s" % (name, "" if "aarch64" in name else " (host)"),
             size, None, 150 * 1024)

@@ -12,8 +12,9 @@ bench:
 	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/bench_core bench/bench_core.c $(LIB) $(LIBS)
 	$(Q)$(CC) $(GA_CFLAGS) -O2 -o $(BENCH_O)/rss_floor bench/rss_floor.c $(LIBS)
 	$(Q)$(MAKE) --no-print-directory O=$(CALLGRIND_O) LTO=0 SAN= $(CALLGRIND_O)/gridalertd
+	$(Q)$(if $(BENCH_MUSL),$(MAKE) --no-print-directory LIBC=musl STATIC=1 O=$(BENCH_MUSL) all)
 	$(Q)python3 bench/run.py --build $(O) --out $(BENCH_O) \
-		--callgrind-build $(CALLGRIND_O) $(BENCH_ARGS)
+		--callgrind-build $(CALLGRIND_O) $(if $(BENCH_MUSL),--musl $(BENCH_MUSL)) $(BENCH_ARGS)
 
 # make bench-check - issue 21: instructions per event per phase under
 # callgrind (bench/callgrind.py), failing when a phase grows more than 10 %

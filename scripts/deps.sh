@@ -2,7 +2,7 @@
 # deps.sh GROUP... - install the Debian packages a make target needs.
 # Uses apt-get (sudo when not root); does nothing when all are installed.
 # Groups: build test fuzz bench cross-aarch64 cross-armhf cross-armel compat
-# firmware audit vm.
+# musl firmware audit vm.
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
@@ -14,6 +14,7 @@ declare -A GROUPS_PKGS=(
 	[cross-armhf]="gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user libmbedtls-dev:armhf libgpiod-dev:armhf libcmocka-dev:armhf"
 	[cross-armel]="gcc-arm-linux-gnueabi libc6-dev-armel-cross qemu-user libmbedtls-dev:armel libgpiod-dev:armel libcmocka-dev:armel"
 	[compat]="autoconf automake libtool autoconf-archive pkg-config xz-utils"
+	[musl]="musl-tools"
 	[firmware]="python3-kconfiglib xz-utils rsync bc cpio unzip file"
 	[audit]="testssl.sh wrk"
 	[vm]="qemu-system-arm qemu-user python3 python3-pexpect e2fsprogs"

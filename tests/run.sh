@@ -10,6 +10,7 @@
 # sanitizers), GA_TESTS (space-separated name filter, optional),
 # GA_RUNNER (prefix for test binaries, e.g. qemu-aarch64 -cpu cortex-a53),
 # GA_UNIT_ONLY=1 (unit and model tests only: the cross checks).
+# GA_LIBC (musl: the build under test is make LIBC=musl's).
 # Integration scripts print TAP lines ("ok - name", "not ok - name").
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -68,7 +68,11 @@ static int fault_for(const char *call, int fd)
 
 typedef int (*fsync_fn)(int);
 typedef ssize_t (*pwrite_fn)(int, const void *, size_t, off_t);
+/* glibc has a separate pwrite64 symbol; musl (off_t is always 64-bit)
+ * defines pwrite64 as a macro for pwrite, so there is nothing more to wrap */
+#ifndef pwrite64
 typedef ssize_t (*pwrite64_fn)(int, const void *, size_t, off64_t);
+#endif
 
 int fsync(int fd)
 {
@@ -115,6 +119,7 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 	return real(fd, buf, n, off);
 }
 
+#ifndef pwrite64
 ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
 {
 	static pwrite64_fn real;
@@ -129,3 +134,4 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
 	}
 	return real(fd, buf, n, off);
 }
+#endif

@@ -83,6 +83,9 @@ cert_fp() {
 			o = o (i > 1 ? ":" : "") substr(s, i, 2); print o }'
 }
 
+# The storms are timed, not counted: the default 4 MiB journal (about
+# 16 000 unacknowledged events) fills on a fast machine and answers 503.
+GA_CONF_JOURNAL="max_bytes = 1073741824"
 ga_start || { not_ok "daemon starts"; ga_done; }
 pid=$GA_PID
 
@@ -195,6 +198,11 @@ check "clean stop after the reloads (exit 0)" 0 "$GA_RC"
 # ASan cannot see into Debian's uninstrumented libmbedtls; valgrind can.
 if [ "${GA_SAN:-}" = 1 ]; then
 	ok "valgrind storm # SKIP under ASan (valgrind and ASan do not mix; the plain build runs it)"
+elif [ "${GA_LIBC:-}" = musl ]; then
+	# valgrind 3.19 (Debian 12) replaces musl's free but not the malloc
+	# inside its stdio: a program that only does fopen + fclose is
+	# reported "Invalid free()". The glibc build runs the storm.
+	ok "valgrind storm # SKIP on musl (valgrind 3.19 misreads musl's stdio buffers; the glibc build runs it)"
 elif ! command -v valgrind >/dev/null; then
 	not_ok "valgrind storm" "valgrind is missing (scripts/deps.sh test installs it)"
 else
