@@ -1,10 +1,9 @@
 # mk/musl.mk - the libraries of make LIBC=musl (toolchain/musl.mk), built
 # once into build/musl/prefix from THIRD_PARTY's upstream tarballs, and
 # make check-musl, the CI step.
-THIRD_PARTY ?= $(wildcard ../shared/third_party)
 MUSL_SRC := build/musl/src
 MUSL_PREFIX ?= $(abspath build/musl/prefix)
-MUSL_TARBALLS := mbedtls-3.6.6.tar.xz libgpiod-2.2.4.tar.xz
+# the tarballs: COMPAT_MBEDTLS_TAR, COMPAT_GPIOD_TAR of mk/compat.mk
 
 # The prefix's include/ holds the libraries' headers and links to the
 # kernel's UAPI headers and jsmn's header-only parser (musl-gcc sees
@@ -18,11 +17,10 @@ $(MUSL_PREFIX)/.headers:
 	$(Q)touch $@
 
 $(MUSL_PREFIX)/lib/libmbedtls.a: | $(MUSL_PREFIX)/.headers
-	$(Q)for t in $(MUSL_TARBALLS); do [ -f "$(THIRD_PARTY)/$$t" ] || { \
-		echo "LIBC=musl: $$t not found in THIRD_PARTY=$(THIRD_PARTY)" >&2; exit 1; }; done
+	$(Q)$(if $(strip $(COMPAT_MISSING)),echo "LIBC=musl: $(COMPAT_WHY)" >&2; exit 1,:)
 	$(if $(Q),@echo "  MUSL    mbedtls-3.6.6")
 	$(Q)mkdir -p $(MUSL_SRC)
-	$(Q)rm -rf $(MUSL_SRC)/mbedtls-3.6.6 && tar -C $(MUSL_SRC) -xf $(THIRD_PARTY)/mbedtls-3.6.6.tar.xz
+	$(Q)rm -rf $(MUSL_SRC)/mbedtls-3.6.6 && tar -C $(MUSL_SRC) -xf $(COMPAT_MBEDTLS_TAR)
 	@# the tarball lacks the framework submodule; its generated files are
 	@# present, so an old empty generator keeps make from wanting it
 	$(Q)mkdir -p $(MUSL_SRC)/mbedtls-3.6.6/framework/scripts && \
@@ -40,7 +38,7 @@ $(MUSL_PREFIX)/lib/libgpiod.a: | $(MUSL_PREFIX)/.headers
 	$(Q)scripts/deps.sh compat
 	$(if $(Q),@echo "  MUSL    libgpiod-2.2.4")
 	$(Q)mkdir -p $(MUSL_SRC)
-	$(Q)rm -rf $(MUSL_SRC)/libgpiod-2.2.4 && tar -C $(MUSL_SRC) -xf $(THIRD_PARTY)/libgpiod-2.2.4.tar.xz
+	$(Q)rm -rf $(MUSL_SRC)/libgpiod-2.2.4 && tar -C $(MUSL_SRC) -xf $(COMPAT_GPIOD_TAR)
 	$(Q)cd $(MUSL_SRC)/libgpiod-2.2.4 && ./autogen.sh --prefix=$(MUSL_PREFIX) \
 		CC=musl-gcc CPPFLAGS=-I$(MUSL_PREFIX)/include \
 		--enable-tools=no --enable-tests=no --enable-static --disable-shared >/dev/null && \
@@ -78,10 +76,10 @@ endif
 # hide a lost build.
 .PHONY: check-musl
 check-musl:
-	$(Q)for t in $(MUSL_TARBALLS); do [ -f "$(THIRD_PARTY)/$$t" ] && continue; \
+	$(Q)if [ -n "$(strip $(COMPAT_MISSING))" ]; then \
 		if [ "$${CI:-}" = true ]; then \
-			echo "check-musl: $$t not in THIRD_PARTY=$(THIRD_PARTY)" >&2; exit 1; fi; \
-		echo "check-musl: skipped: $$t not in THIRD_PARTY=$(THIRD_PARTY)"; exit 0; done; \
+			echo "check-musl: $(COMPAT_WHY)" >&2; exit 1; fi; \
+		echo "check-musl: skipped: $(COMPAT_WHY)"; exit 0; fi; \
 		$(MAKE) --no-print-directory test LIBC=musl && \
 		$(MAKE) --no-print-directory check-static LIBC=musl STATIC=1 && \
 		$(MAKE) --no-print-directory test LIBC=musl STATIC=1 \
@@ -90,4 +88,4 @@ MUSL_STATIC_TESTS ?= test_http_rows test_pull test_daemon_life test_tls_reload t
 
 # make bench measures the musl static daemon next to glibc's when the
 # tarballs are there (bench/run.py --musl)
-BENCH_MUSL ?= $(if $(wildcard $(THIRD_PARTY)/mbedtls-3.6.6.tar.xz),build/musl-static)
+BENCH_MUSL ?= $(if $(strip $(COMPAT_MISSING)),,build/musl-static)

@@ -26,7 +26,17 @@ fi
 
 # Every test that read ../shared before the corpus moved into tests/corpus
 # (and the docs check, which must hold in a clone too).
-INNER_TESTS="test_eventgrid test_namespace test_firmware test_pull test_http_rows test_docs"
+INNER_TESTS="test_eventgrid test_namespace test_jsontok test_firmware test_pull test_http_rows test_docs"
+
+# and no test may start reading it again: only THIRD_PARTY's default (the
+# Makefile) and these two checks may name it
+hits=$(git -C "$GA_ROOT" grep -nE '\.\./shared|GA_SHARED' -- tests src drivers mk scripts bench |
+	grep -v '^tests/integration/test_\(docs\|standalone\)\.sh:' || true)
+if [ -n "$hits" ]; then
+	not_ok "no test or build file reads ../shared" "$(printf '%s\n' "$hits" | head -3)"
+else
+	ok "no test or build file reads ../shared"
+fi
 LIMIT=${GA_STANDALONE_TIMEOUT:-900}
 SCRATCH="$GA_ROOT/build/standalone"
 CLONE="$SCRATCH/gridalert"
