@@ -290,12 +290,46 @@ static int ga_journal_flush(struct ga_journal *j)
 	return 0;
 }
 
+/* A record's header: magic, type, length and the CRC over both. */
+static void ga_journal_rec_hdr(unsigned char hdr[GA_JOURNAL_REC_HDR],
+			       unsigned int type, const unsigned char *payload,
+			       size_t len)
+{
+	uint32_t crc;
+
+	ga_put32(hdr, GA_JOURNAL_REC_MAGIC);
+	ga_put16(hdr + 4, type);
+	ga_put16(hdr + 6, 0);
+	ga_put32(hdr + 8, (uint32_t)len);
+	crc = ga_crc32c(0, hdr + 4, 8);
+	crc = ga_crc32c(crc, payload, len);
+	ga_put32(hdr + 12, crc);
+}
+
+/* Write one record at *@out of @fd (a compaction's new file); *@out moves
+ * past it. 0 or -errno. */
+static int ga_journal_write_rec(int fd, unsigned int type,
+				const unsigned char *payload, size_t len,
+				uint64_t *out)
+{
+	unsigned char hdr[GA_JOURNAL_REC_HDR];
+	int err;
+
+	ga_journal_rec_hdr(hdr, type, payload, len);
+	err = ga_journal_write_all(fd, hdr, sizeof(hdr), (off_t)*out);
+	if (!err) {
+		err = ga_journal_write_all(fd, payload, len,
+					   (off_t)(*out + sizeof(hdr)));
+	}
+	*out += sizeof(hdr) + len;
+	return err;
+}
+
 /* Queue one record; flushes the buffer when it would overflow. */
 static int ga_journal_put(struct ga_journal *j, unsigned int type,
 			  const unsigned char *payload, size_t len)
 {
 	unsigned char hdr[GA_JOURNAL_REC_HDR];
-	uint32_t crc;
 	int err;
 
 	if (j->wlen + GA_JOURNAL_REC_HDR + len > GA_JOURNAL_WBUF) {
@@ -304,13 +338,7 @@ static int ga_journal_put(struct ga_journal *j, unsigned int type,
 			return err;
 		}
 	}
-	ga_put32(hdr, GA_JOURNAL_REC_MAGIC);
-	ga_put16(hdr + 4, type);
-	ga_put16(hdr + 6, 0);
-	ga_put32(hdr + 8, (uint32_t)len);
-	crc = ga_crc32c(0, hdr + 4, 8);
-	crc = ga_crc32c(crc, payload, len);
-	ga_put32(hdr + 12, crc);
+	ga_journal_rec_hdr(hdr, type, payload, len);
 	memcpy(j->wbuf + j->wlen, hdr, sizeof(hdr));
 	memcpy(j->wbuf + j->wlen + sizeof(hdr), payload, len);
 	j->wlen += sizeof(hdr) + len;
@@ -1040,27 +1068,13 @@ static int ga_journal_compact(struct ga_journal *j)
 		for (unsigned int k = 0; !err && k < j->nkeys; k += per) {
 			unsigned int cnt = j->nkeys - k < per ? j->nkeys - k : per;
 			unsigned char *p = (unsigned char *)j->wbuf;
-			unsigned char hdr[GA_JOURNAL_REC_HDR];
 			size_t plen = (size_t)cnt * 8 + 4;
-			uint32_t crc;
 
 			for (unsigned int q = 0; q < cnt; q++) {
 				ga_put64(p + 8 * q, j->keys[(h + k + q) % j->nkeys]);
 			}
 			ga_put32(p + plen - 4, j->next_seq);
-			ga_put32(hdr, GA_JOURNAL_REC_MAGIC);
-			ga_put16(hdr + 4, GA_REC_KEYS);
-			ga_put16(hdr + 6, 0);
-			ga_put32(hdr + 8, (uint32_t)plen);
-			crc = ga_crc32c(0, hdr + 4, 8);
-			crc = ga_crc32c(crc, p, plen);
-			ga_put32(hdr + 12, crc);
-			err = ga_journal_write_all(fd, hdr, sizeof(hdr), (off_t)out);
-			if (!err) {
-				err = ga_journal_write_all(fd, p, plen,
-							   (off_t)(out + sizeof(hdr)));
-			}
-			out += sizeof(hdr) + plen;
+			err = ga_journal_write_rec(fd, GA_REC_KEYS, p, plen, &out);
 			records++;
 		}
 	}
@@ -1068,28 +1082,15 @@ static int ga_journal_compact(struct ga_journal *j)
 	 * out of the config and put back goes on where it was) */
 	for (unsigned int i = 0; !err && i < GA_JOURNAL_HOOKS_MAX; i++) {
 		const struct ga_journal_hook *h = &j->hooks[i];
-		unsigned char hdr[GA_JOURNAL_REC_HDR], p[4 + sizeof(h->name)];
-		size_t nl = strlen(h->name), plen = 4 + nl;
-		uint32_t crc;
+		unsigned char p[4 + sizeof(h->name)];
+		size_t nl = strlen(h->name);
 
 		if (!h->known) {
 			continue;
 		}
 		ga_put32(p, h->done);
 		memcpy(p + 4, h->name, nl);
-		ga_put32(hdr, GA_JOURNAL_REC_MAGIC);
-		ga_put16(hdr + 4, GA_REC_HOOK);
-		ga_put16(hdr + 6, 0);
-		ga_put32(hdr + 8, (uint32_t)plen);
-		crc = ga_crc32c(0, hdr + 4, 8);
-		crc = ga_crc32c(crc, p, plen);
-		ga_put32(hdr + 12, crc);
-		err = ga_journal_write_all(fd, hdr, sizeof(hdr), (off_t)out);
-		if (!err) {
-			err = ga_journal_write_all(fd, p, plen,
-						   (off_t)(out + sizeof(hdr)));
-		}
-		out += sizeof(hdr) + plen;
+		err = ga_journal_write_rec(fd, GA_REC_HOOK, p, 4 + nl, &out);
 		records++;
 	}
 	while (!err && off < end) {
