@@ -1293,28 +1293,46 @@ static void ga_conf_rule_defaults(struct ga_conf_rule *r)
 	snprintf(r->quiet, sizeof(r->quiet), "obey");
 }
 
+/* The name of a new [KIND.NAME] section: well formed, not taken among
+ * the @count names before it (@stride bytes apart from @first), and
+ * room for one more of @max. 0 or -EINVAL (reported). */
+static int ga_conf_section_name(struct ga_conf_ctx *x, const char *kind,
+				struct ga_span n, const char *first,
+				size_t stride, unsigned int count,
+				unsigned int max)
+{
+	if (!ga_conf_rule_name_ok(n)) {
+		ga_conf_error(x, x->line, "[%s.%.*s]: a %s name is 1..%d "
+			      "letters, digits, _ or -", kind, (int)n.len, n.ptr,
+			      kind, GA_CONF_RULE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < count; i++) {
+		const char *name = first + (size_t)i * stride;
+
+		if (ga_span_eq(n, ga_span_str(name))) {
+			ga_conf_error(x, x->line, "duplicate section [%s.%s]",
+				      kind, name);
+			return -EINVAL;
+		}
+	}
+	if (count >= max) {
+		ga_conf_error(x, x->line, "[%s.%.*s]: more than %u %ss", kind,
+			      (int)n.len, n.ptr, max, kind);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* [rule.NAME]: the next rule in file order. 0 or -EINVAL (reported). */
 static int ga_conf_rule_section(struct ga_conf_ctx *x, struct ga_span n)
 {
 	struct ga_conf *c = x->c;
 	struct ga_conf_rule *r;
 
-	if (!ga_conf_rule_name_ok(n)) {
-		ga_conf_error(x, x->line, "[rule.%.*s]: a rule name is 1..%d "
-			      "letters, digits, _ or -", (int)n.len, n.ptr,
-			      GA_CONF_RULE_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	for (unsigned int i = 0; i < c->nrules; i++) {
-		if (ga_span_eq(n, ga_span_str(c->rule[i].name))) {
-			ga_conf_error(x, x->line, "duplicate section [rule.%s]",
-				      c->rule[i].name);
-			return -EINVAL;
-		}
-	}
-	if (c->nrules >= GA_CONF_RULES_MAX) {
-		ga_conf_error(x, x->line, "[rule.%.*s]: more than %d rules",
-			      (int)n.len, n.ptr, GA_CONF_RULES_MAX);
+	if (ga_conf_section_name(x, "rule", n, c->rule[0].name,
+				 sizeof(c->rule[0]), c->nrules,
+				 GA_CONF_RULES_MAX)) {
 		return -EINVAL;
 	}
 	x->rule = (int)c->nrules++;
@@ -1331,22 +1349,9 @@ static int ga_conf_hook_section(struct ga_conf_ctx *x, struct ga_span n)
 	struct ga_conf *c = x->c;
 	struct ga_conf_hook *h;
 
-	if (!ga_conf_rule_name_ok(n)) {
-		ga_conf_error(x, x->line, "[hook.%.*s]: a hook name is 1..%d "
-			      "letters, digits, _ or -", (int)n.len, n.ptr,
-			      GA_CONF_RULE_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	for (unsigned int i = 0; i < c->nhooks; i++) {
-		if (ga_span_eq(n, ga_span_str(c->hook[i].name))) {
-			ga_conf_error(x, x->line, "duplicate section [hook.%s]",
-				      c->hook[i].name);
-			return -EINVAL;
-		}
-	}
-	if (c->nhooks >= GA_CONF_HOOKS_MAX) {
-		ga_conf_error(x, x->line, "[hook.%.*s]: more than %d hooks",
-			      (int)n.len, n.ptr, GA_CONF_HOOKS_MAX);
+	if (ga_conf_section_name(x, "hook", n, c->hook[0].name,
+				 sizeof(c->hook[0]), c->nhooks,
+				 GA_CONF_HOOKS_MAX)) {
 		return -EINVAL;
 	}
 	x->hook = (int)c->nhooks++;
