@@ -1369,6 +1369,33 @@ static int ga_conf_hook_section(struct ga_conf_ctx *x, struct ga_span n)
 	return 0;
 }
 
+/* key = value inside a [KIND.NAME] section: set it in @base through
+ * @tab, once (@seen: the line each key was set on). The key's row when it
+ * was set, NULL when unknown, a duplicate or a bad value (reported). */
+static const struct ga_conf_key *
+ga_conf_named_key(struct ga_conf_ctx *x, const char *kind,
+		  const struct ga_conf_key *tab, unsigned int n,
+		  unsigned int *seen, void *base, struct ga_span key,
+		  struct ga_span val)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		const struct ga_conf_key *k = &tab[i];
+
+		if (!ga_span_eq(key, ga_span_str(k->name))) {
+			continue;
+		}
+		if (seen[i]) {
+			ga_conf_error(x, x->line, "duplicate key '%s' (first set "
+				      "on line %u)", k->name, seen[i]);
+			return NULL;
+		}
+		seen[i] = x->line;
+		return ga_conf_set(x, k, base, val) ? NULL : k;
+	}
+	ga_conf_unknown_key(x, kind, key);
+	return NULL;
+}
+
 /* key = value inside [hook.NAME] */
 static void ga_conf_hook_key(struct ga_conf_ctx *x, struct ga_span key,
 			     struct ga_span val)
@@ -1376,23 +1403,8 @@ static void ga_conf_hook_key(struct ga_conf_ctx *x, struct ga_span key,
 	struct ga_conf_hook *h = &x->c->hook[x->hook];
 
 	snprintf(x->alert_sect, sizeof(x->alert_sect), "hook.%s", h->name);
-	for (unsigned int i = 0; i < GA_CONF_NHOOKKEYS; i++) {
-		const struct ga_conf_key *k = &ga_conf_hook_keys[i];
-		unsigned int *seen = &x->hook_line[x->hook][i];
-
-		if (!ga_span_eq(key, ga_span_str(k->name))) {
-			continue;
-		}
-		if (*seen) {
-			ga_conf_error(x, x->line, "duplicate key '%s' (first set "
-				      "on line %u)", k->name, *seen);
-			return;
-		}
-		*seen = x->line;
-		(void)ga_conf_set(x, k, h, val);
-		return;
-	}
-	ga_conf_unknown_key(x, "hook", key);
+	(void)ga_conf_named_key(x, "hook", ga_conf_hook_keys, GA_CONF_NHOOKKEYS,
+				x->hook_line[x->hook], h, key, val);
 }
 
 /* key = value inside [rule.NAME] */
@@ -1400,38 +1412,26 @@ static void ga_conf_rule_key(struct ga_conf_ctx *x, struct ga_span key,
 			     struct ga_span val)
 {
 	struct ga_conf_rule *r = &x->c->rule[x->rule];
+	const struct ga_conf_key *k;
 
 	snprintf(x->alert_sect, sizeof(x->alert_sect), "rule.%s", r->name);
-	for (unsigned int i = 0; i < GA_CONF_NRULEKEYS; i++) {
-		const struct ga_conf_key *k = &ga_conf_rule_keys[i];
-		unsigned int *seen = &x->rule_line[x->rule][i];
-
-		if (!ga_span_eq(key, ga_span_str(k->name))) {
-			continue;
-		}
-		if (*seen) {
-			ga_conf_error(x, x->line, "duplicate key '%s' (first set "
-				      "on line %u)", k->name, *seen);
-			return;
-		}
-		*seen = x->line;
-		if (ga_conf_set(x, k, r, val)) {
-			return;
-		}
-		if (strcmp(k->name, "lcd") == 0) {
-			r->set |= GA_RULE_SET_LCD;
-		} else if (strcmp(k->name, "latch") == 0) {
-			r->set |= GA_RULE_SET_LATCH;
-		} else if (strcmp(k->name, "outputs") == 0) {
-			r->set |= GA_RULE_SET_OUTPUTS;
-		} else if (strcmp(k->name, "escalate_after") == 0) {
-			r->set |= GA_RULE_SET_ESC_AFTER;
-		} else if (strcmp(k->name, "escalate_outputs") == 0) {
-			r->set |= GA_RULE_SET_ESC_OUTPUTS;
-		}
+	k = ga_conf_named_key(x, "rule", ga_conf_rule_keys, GA_CONF_NRULEKEYS,
+			      x->rule_line[x->rule], r, key, val);
+	if (!k) {
 		return;
 	}
-	ga_conf_unknown_key(x, "rule", key);
+	/* the actions a rule sets override its class's; the rest keep them */
+	if (strcmp(k->name, "lcd") == 0) {
+		r->set |= GA_RULE_SET_LCD;
+	} else if (strcmp(k->name, "latch") == 0) {
+		r->set |= GA_RULE_SET_LATCH;
+	} else if (strcmp(k->name, "outputs") == 0) {
+		r->set |= GA_RULE_SET_OUTPUTS;
+	} else if (strcmp(k->name, "escalate_after") == 0) {
+		r->set |= GA_RULE_SET_ESC_AFTER;
+	} else if (strcmp(k->name, "escalate_outputs") == 0) {
+		r->set |= GA_RULE_SET_ESC_OUTPUTS;
+	}
 }
 
 static void ga_conf_parse_line(struct ga_conf_ctx *x, struct ga_span line,
