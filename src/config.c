@@ -192,6 +192,8 @@ static const struct ga_conf_key ga_conf_rule_keys[] = {
 	  "case-insensitive glob on the chat sender's display name" },
 	{ "rule", "status", T_STR, ROFF(match[GA_RULE_STATUS]), 0, 0, "", NULL,
 	  "case-insensitive glob on the delivery status (sms_failed)" },
+	{ "rule", "thread", T_STR, ROFF(match[GA_RULE_THREAD]), 0, 0, "", NULL,
+	  "case-insensitive glob on the chat thread id (19:...@thread.v2)" },
 	{ "rule", "text", T_STR, ROFF(match[GA_RULE_TEXT]), 0, 0, "", NULL,
 	  "case-insensitive glob (with * or ?) or substring (without) on the text" },
 	{ "rule", "outputs", T_OUTPUTS, ROFF(act.pattern), 0, 0, "", NULL,

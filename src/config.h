@@ -68,13 +68,13 @@ struct ga_conf_alert {
 /* A number glob is under 20 bytes; a text condition is a word or phrase. */
 #define GA_CONF_GLOB_MAX 128
 
-/* The fields a rule matches on, in struct ga_msg. The chat thread id is
- * not one: struct ga_msg does not keep it (see gridalert.conf(5)). */
+/* The fields a rule matches on, in struct ga_msg. */
 enum ga_rule_field {
 	GA_RULE_FROM,
 	GA_RULE_TO,
 	GA_RULE_SENDER,  /* sender_name: chat display name */
 	GA_RULE_STATUS,  /* sms_failed: deliveryStatus */
+	GA_RULE_THREAD,  /* chat: threadId */
 	GA_RULE_TEXT,
 	GA_RULE__FIELDS
 };

@@ -559,8 +559,9 @@ const struct ga_ctl_cmd ga_ctl_cmds[] = {
 	{ "test lcd", "test lcd", "draw a test pattern on the LCD", ga_cmd_test_lcd },
 	{ "test alarm", "test alarm NAME", "run an output (sms_led, buzzer...) or "
 	  "a class's reaction (sms, sms_failed, chat...)", ga_cmd_test_alarm },
-	{ "test rule", "test rule CLASS FROM [TEXT]", "which [rule.NAME] a "
-	  "made-up event matches and what it would do", ga_cmd_test_rule },
+	{ "test rule", "test rule [--thread ID] [--to NUM] CLASS FROM [TEXT]",
+	  "which [rule.NAME] a made-up event matches and what it would do",
+	  ga_cmd_test_rule },
 	{ "inject", "inject CLASS [TEXT]", "feed a synthetic sms|sms_failed|chat "
 	  "event through the network path", ga_cmd_inject },
 	{ "sim press", "sim press BUTTON", "press a simulated input (ack_button; "

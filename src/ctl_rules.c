@@ -39,15 +39,27 @@ int ga_ctl_rules_test(const struct ga_alert *al, struct ga_span args,
 	static struct ga_msg m; /* 2.7 KiB: not on the stack */
 	const struct ga_conf *c = al->conf;
 	struct ga_rules_action a;
-	struct ga_span cls_name, from;
+	struct ga_span cls_name, from, opt, thread = GA_SPAN_NULL, to = GA_SPAN_NULL;
 	int cls, rule;
 
 	args = ga_span_trim(args);
+	/* --thread ID and --to NUM: the fields FROM and TEXT do not give */
+	while (args.len > 2 && args.ptr[0] == '-' && args.ptr[1] == '-') {
+		opt = ga_ctl_rules_word(&args);
+		if (ga_span_eq(opt, GA_SPAN_LIT("--thread"))) {
+			thread = ga_ctl_rules_word(&args);
+		} else if (ga_span_eq(opt, GA_SPAN_LIT("--to"))) {
+			to = ga_ctl_rules_word(&args);
+		} else {
+			args = GA_SPAN_NULL; /* usage below */
+		}
+	}
 	cls_name = ga_ctl_rules_word(&args);
 	from = ga_ctl_rules_word(&args);
 	cls = ga_class_from_name(cls_name);
 	if (cls <= GA_CLASS_IGNORED || cls >= GA_CLASS_VALIDATION || !from.len) {
-		ga_ctl_printf(o, "usage: test rule CLASS FROM [TEXT] (classes: sms "
+		ga_ctl_printf(o, "usage: test rule [--thread ID] [--to NUM] CLASS "
+			      "FROM [TEXT] (classes: sms "
 			      "sms_failed sms_delivered chat chat_deleted "
 			      "chat_thread chat_member)\n");
 		return -EINVAL;
@@ -61,6 +73,12 @@ int ga_ctl_rules_test(const struct ga_alert *al, struct ga_span args,
 		ga_span_copy(args, m.status, sizeof(m.status));
 	} else if (cls >= GA_CLASS_CHAT) {
 		ga_span_copy(from, m.sender, sizeof(m.sender));
+	}
+	if (thread.len) {
+		ga_span_copy(thread, m.thread, sizeof(m.thread));
+	}
+	if (to.len) {
+		ga_span_copy(to, m.to, sizeof(m.to));
 	}
 	rule = ga_rules_match(c, &m);
 	ga_rules_actions(c, cls, rule, &a);

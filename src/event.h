@@ -69,6 +69,9 @@ struct ga_event {
 #define GA_MSG_STATUS_MAX 64
 #define GA_MSG_DETAILS_MAX 256
 #define GA_MSG_MSGID_MAX 128
+/* ACS chat thread ids are "19:" + 32 hex + "@thread.v2", 48 bytes in every
+ * sample (tests/corpus/eventgrid); room for other id forms. */
+#define GA_MSG_THREAD_MAX 128
 
 struct ga_msg {
 	uint32_t seq;       /* shown by `messages`, used by `ack SEQ` */
@@ -87,6 +90,7 @@ struct ga_msg {
 	char status[GA_MSG_STATUS_MAX];
 	char details[GA_MSG_DETAILS_MAX];
 	char msgid[GA_MSG_MSGID_MAX];
+	char thread[GA_MSG_THREAD_MAX]; /* chat threadId */
 	char text[GA_MSG_TEXT_MAX + 1];
 };
 

@@ -698,6 +698,7 @@ int ga_eventgrid_to_msg(const struct ga_event *ev, int64_t now,
 	ga_eg_copy(ev->status, m->status, sizeof(m->status));
 	ga_eg_copy(ev->status_details, m->details, sizeof(m->details));
 	ga_eg_copy(ev->message_id, m->msgid, sizeof(m->msgid));
+	ga_eg_copy(ev->thread_id, m->thread, sizeof(m->thread));
 	kind = (ev->cls == GA_CLASS_CHAT_THREAD || ev->cls == GA_CLASS_CHAT_MEMBER)
 		       ? ga_eg_kind_of(ev->type) : K_IGNORED;
 	switch (ev->cls) {

@@ -78,6 +78,17 @@ static void ga_hook_iso_time(int64_t t, char *out, size_t size)
 	}
 }
 
+#define GA_HOOK_MSZ(f) sizeof(((struct ga_msg *)0)->f)
+/* ga_hook_build's JSON never reaches the end of its buffer: every field
+ * escaped at 6 bytes per byte, plus room for the names and numbers. */
+_Static_assert(6 * (GA_HOOK_MSZ(id) + GA_HOOK_MSZ(from) + GA_HOOK_MSZ(to) +
+		    GA_HOOK_MSZ(sender) + GA_HOOK_MSZ(status) +
+		    GA_HOOK_MSZ(details) + GA_HOOK_MSZ(msgid) +
+		    GA_HOOK_MSZ(thread) + GA_HOOK_MSZ(text)) + 256 <=
+		       GA_HOOK_JSON_SIZE,
+	       "GA_HOOK_JSON_SIZE holds the worst-case event JSON");
+#undef GA_HOOK_MSZ
+
 static void ga_hook_build(struct ga_hook_run *r)
 {
 	const struct ga_msg *m = &r->msg;
@@ -91,8 +102,7 @@ static void ga_hook_build(struct ga_hook_run *r)
 		{ "GA_CLASS", cls }, { "GA_ID", m->id }, { "GA_SEQ", NULL },
 		{ "GA_FROM", m->from }, { "GA_TO", m->to }, { "GA_TEXT", m->text },
 		{ "GA_STATUS", m->status }, { "GA_TIME", when },
-		/* struct ga_msg keeps no chat thread id (not journaled) */
-		{ "GA_THREAD", "" },
+		{ "GA_THREAD", m->thread },
 		{ "GA_SENDER", m->sender },
 		{ "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
 	};
@@ -116,11 +126,11 @@ static void ga_hook_build(struct ga_hook_run *r)
 	{
 		static const char *const names[] = {
 			"id", "class", "time", "from", "to", "sender", "status",
-			"details", "messageId", "text",
+			"details", "messageId", "threadId", "text",
 		};
 		const char *vals[] = {
 			m->id, cls, when, m->from, m->to, m->sender, m->status,
-			m->details, m->msgid, m->text,
+			m->details, m->msgid, m->thread, m->text,
 		};
 		size_t j = (size_t)snprintf(r->json, sizeof(r->json),
 					    "{\"seq\":%u", m->seq);

@@ -35,9 +35,10 @@
  * (struct ga_msg field limits), PATH ~60. */
 #define GA_HOOK_ENV_SIZE 4096
 #define GA_HOOK_ENV_MAX 12
-/* The JSON on stdin: text escaped at worst 6 bytes per byte (\u00XX for
- * controls) is 9600, plus the other fields escaped. */
-#define GA_HOOK_JSON_SIZE 14336
+/* The JSON on stdin: every string field escaped at worst 6 bytes per
+ * byte (\u00XX for controls): 6 x 2,552 bytes of fields (struct ga_msg
+ * limits; the text is 1,600) is 15,312, plus ~200 of names and numbers. */
+#define GA_HOOK_JSON_SIZE 16384
 /* The first line of stderr kept for the log. */
 #define GA_HOOK_ERRLINE_MAX 160
 /* Journal records read per loop iteration when a cursor scans: each is

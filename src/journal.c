@@ -111,39 +111,87 @@ struct ga_jfield {
 };
 
 #define F(m) { offsetof(struct ga_msg, m), sizeof(((struct ga_msg *)0)->m) }
+/* The fields every event record has, in order. */
 static const struct ga_jfield ga_jfields[] = {
 	F(id), F(source), F(from), F(to), F(sender), F(status), F(details),
 	F(msgid), F(text),
 };
+/* Fields appended later, in order: a record ends after any of them, and
+ * the missing ones are empty. The writer appends one only when it (or a
+ * later one) is set, so a record without them keeps the first layout
+ * and a build from before them still reads it. */
+static const struct ga_jfield ga_jfields_opt[] = {
+	F(thread),
+};
+#undef F
+/* Every field full, with its length, fits a record (2,849 bytes now). */
+_Static_assert(GA_JOURNAL_REC_HDR + 22 +
+		       2 * (GA_ARRAY_SIZE(ga_jfields) +
+			    GA_ARRAY_SIZE(ga_jfields_opt)) +
+		       sizeof(struct ga_msg) <= GA_JOURNAL_REC_MAX,
+	       "GA_JOURNAL_REC_MAX holds a full event record");
+
+static unsigned char *ga_journal_put_str(unsigned char *p, const char *s,
+					 size_t size)
+{
+	size_t n = strnlen(s, size - 1);
+
+	ga_put16(p, (uint32_t)n);
+	memcpy(p + 2, s, n);
+	return p + 2 + n;
+}
 
 /* seq, cls, flags, time, key, then each string as u16 length + bytes.
  * Flags: 1 written acknowledged, 2 status unknown, 4 chat edit, 8 hidden
  * (a rule ignores it). Older readers ignore bits they do not know. */
 static size_t ga_journal_encode(const struct ga_msg *m, unsigned char *p)
 {
-	size_t o = 0;
+	unsigned char *q = p;
+	size_t nopt = GA_ARRAY_SIZE(ga_jfields_opt);
 
-	ga_put32(p + o, m->seq);
-	o += 4;
-	p[o++] = m->cls;
-	p[o++] = (unsigned char)((m->acked ? 1 : 0) | (m->status_unknown ? 2 : 0) |
-				 (m->edit ? 4 : 0) | (m->hidden ? 8 : 0));
-	ga_put64(p + o, (uint64_t)m->time);
-	o += 8;
-	ga_put64(p + o, m->key);
-	o += 8;
+	ga_put32(q, m->seq);
+	q[4] = m->cls;
+	q[5] = (unsigned char)((m->acked ? 1 : 0) | (m->status_unknown ? 2 : 0) |
+			       (m->edit ? 4 : 0) | (m->hidden ? 8 : 0));
+	ga_put64(q + 6, (uint64_t)m->time);
+	ga_put64(q + 14, m->key);
+	q += 22;
 	for (size_t i = 0; i < GA_ARRAY_SIZE(ga_jfields); i++) {
-		const char *s = (const char *)m + ga_jfields[i].off;
-		size_t n = strnlen(s, ga_jfields[i].size - 1);
-
-		ga_put16(p + o, (uint32_t)n);
-		o += 2;
-		memcpy(p + o, s, n);
-		o += n;
+		q = ga_journal_put_str(q, (const char *)m + ga_jfields[i].off,
+				       ga_jfields[i].size);
 	}
-	return o;
+	while (nopt && !((const char *)m + ga_jfields_opt[nopt - 1].off)[0]) {
+		nopt--; /* trailing empty optional fields are left out */
+	}
+	for (size_t i = 0; i < nopt; i++) {
+		q = ga_journal_put_str(q, (const char *)m + ga_jfields_opt[i].off,
+				       ga_jfields_opt[i].size);
+	}
+	return (size_t)(q - p);
 }
 
+/* One u16-length string at *@o into @s (@size bytes with its NUL). */
+static int ga_journal_get_str(const unsigned char *p, size_t len, size_t *o,
+			      char *s, size_t size)
+{
+	size_t n;
+
+	if (*o + 2 > len) {
+		return -EINVAL;
+	}
+	n = ga_get16(p + *o);
+	*o += 2;
+	if (n >= size || *o + n > len) {
+		return -EINVAL;
+	}
+	memcpy(s, p + *o, n);
+	s[n] = '\0';
+	*o += n;
+	return 0;
+}
+
+/* Bytes after the fields this build knows are a later build's fields,
+ * skipped: the record's CRC already vouches for them. */
 static int ga_journal_decode(const unsigned char *p, size_t len,
 			     struct ga_msg *m)
 {
@@ -162,22 +210,19 @@ static int ga_journal_decode(const unsigned char *p, size_t len,
 	m->time = (int64_t)ga_get64(p + 6);
 	m->key = ga_get64(p + 14);
 	for (size_t i = 0; i < GA_ARRAY_SIZE(ga_jfields); i++) {
-		char *s = (char *)m + ga_jfields[i].off;
-		size_t n;
-
-		if (o + 2 > len) {
+		if (ga_journal_get_str(p, len, &o, (char *)m + ga_jfields[i].off,
+				       ga_jfields[i].size)) {
 			return -EINVAL;
 		}
-		n = ga_get16(p + o);
-		o += 2;
-		if (n >= ga_jfields[i].size || o + n > len) {
-			return -EINVAL;
-		}
-		memcpy(s, p + o, n);
-		s[n] = '\0';
-		o += n;
 	}
-	return o == len ? 0 : -EINVAL;
+	for (size_t i = 0; i < GA_ARRAY_SIZE(ga_jfields_opt) && o < len; i++) {
+		if (ga_journal_get_str(p, len, &o,
+				       (char *)m + ga_jfields_opt[i].off,
+				       ga_jfields_opt[i].size)) {
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* ---- low-level I/O ------------------------------------------------------------ */

@@ -179,6 +179,7 @@ static bool ga_rules_hit(const struct ga_conf_rule *r, const struct ga_msg *m)
 		[GA_RULE_TO] = m->to,
 		[GA_RULE_SENDER] = m->sender,
 		[GA_RULE_STATUS] = m->status,
+		[GA_RULE_THREAD] = m->thread,
 		[GA_RULE_TEXT] = m->text,
 	};
 

@@ -94,6 +94,7 @@ struct corpus_case {
 	enum ga_class cls;  /* of the first event */
 	const char *from, *to, *sender, *text, *status;
 	bool edit;
+	const char *thread; /* chat: threadId; NULL = not checked */
 };
 
 #define CE "application/cloudevents+json"
@@ -129,20 +130,25 @@ static const struct corpus_case corpus[] = {
 	  false, 0, 1, GA_CLASS_SMS_DELIVERED, "15555555555", "+15555555555", "",
 	  "tag Optional customer-tag set in the original message", "Delivered" },
 	{ "chat-message-received.eg-schema.azure-rest-api-specs.json", true, 0, 1,
-	  GA_CLASS_CHAT, "", "", "Jhon", "Welcome to Azure Communication Services", "" },
+	  GA_CLASS_CHAT, "", "", "Jhon", "Welcome to Azure Communication Services", "",
+	  false, "19:6e5d6ca1d75044a49a36a7965ec4a906@thread.v2" },
 	{ "chat-message-received.cloudevents.azure-rest-api-specs.json", false, 0, 1,
-	  GA_CLASS_CHAT, "", "", "Jhon", "Welcome to Azure Communication Services", "" },
+	  GA_CLASS_CHAT, "", "", "Jhon", "Welcome to Azure Communication Services", "",
+	  false, "19:6e5d6ca1d75044a49a36a7965ec4a906@thread.v2" },
 	{ "chat-message-received-in-thread.eg-schema.azure-rest-api-specs.json",
 	  true, 0, 1, GA_CLASS_CHAT, "", "", "Bob",
-	  "Talk about new Thread Events in commuication services", "" },
+	  "Talk about new Thread Events in commuication services", "", false,
+	  "19:5b3809e80e4a439d92c3316e273f4a2b@thread.v2" },
 	{ "chat-message-edited.eg-schema.azure-rest-api-specs.json", true, 0, 1,
 	  GA_CLASS_CHAT, "", "", "Bob(Admin)",
-	  "Let's Chat about new communication services.", "", true },
+	  "Let's Chat about new communication services.", "", true,
+	  "19:6e5d6ca1d75044a49a36a7965ec4a906@thread.v2" },
 	{ "chat-message-deleted.eg-schema.azure-rest-api-specs.json", true, 0, 1,
 	  GA_CLASS_CHAT_DELETED, "", "", "Bob(Admin)", "", "" },
 	{ "chat-thread-created-with-user.eg-schema.azure-rest-api-specs.json", true,
 	  0, 1, GA_CLASS_CHAT_THREAD, "", "", NULL,
-	  "New thread: Chat about new commuication services", "" },
+	  "New thread: Chat about new commuication services", "", false,
+	  "19:1d594fb1eeb14566903cbc5decb5bf5b@thread.v2" },
 	{ "chat-participant-added-to-thread-with-user.eg-schema.azure-rest-api-specs.json",
 	  true, 0, 1, GA_CLASS_CHAT_MEMBER, "", "", "", "John Smith joined the thread", "" },
 	{ "chat-typing-indicator-received-in-thread.cloudevents.azure-rest-api-specs.json",
@@ -215,6 +221,9 @@ static void test_corpus(void **state)
 		assert_string_equal(g.first.text, c->text);
 		assert_string_equal(g.first.status, c->status);
 		assert_int_equal(g.edit, c->edit);
+		if (c->thread) {
+			assert_string_equal(g.first.thread, c->thread);
+		}
 	}
 }
 

@@ -98,6 +98,7 @@ struct seen {
 	unsigned int n;
 	unsigned int acks;
 	uint32_t last_ack;
+	char thread[4][GA_MSG_THREAD_MAX]; /* of the first 4 events */
 };
 static struct seen seen;
 
@@ -111,6 +112,9 @@ static void on_event(void *arg, const struct ga_msg *m, bool replay)
 		memcpy(s->text[s->n], m->text, sizeof(s->text[0]) - 1);
 		s->text[s->n][sizeof(s->text[0]) - 1] = '\0';
 		s->acked[s->n] = m->acked;
+		if (s->n < 4) {
+			memcpy(s->thread[s->n], m->thread, sizeof(m->thread));
+		}
 		s->n++;
 	}
 }
@@ -694,6 +698,110 @@ static void test_unacked_over_limit_is_enospc(void **state)
 	ga_journal_close(&j);
 }
 
+/* ---- record layouts ------------------------------------------------------ */
+
+/* CRC-32C written here from its definition (reflected, polynomial
+ * 0x82F63B78), bit by bit: an oracle independent of the journal's table. */
+static uint32_t crc32c_bits(uint32_t crc, const unsigned char *p, size_t n)
+{
+	crc = ~crc;
+	while (n--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++) {
+			crc = (crc & 1) ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+		}
+	}
+	return ~crc;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The payload length of an event record with the first layout: 22 bytes
+ * of seq, class, flags, time and key, then 9 strings with a u16 length. */
+static size_t first_layout_len(const struct ga_msg *m)
+{
+	return 22 + 9 * 2 + strlen(m->id) + strlen(m->source) +
+	       strlen(m->from) + strlen(m->to) + strlen(m->sender) +
+	       strlen(m->status) + strlen(m->details) + strlen(m->msgid) +
+	       strlen(m->text);
+}
+
+/* The chat thread id came after the first layout: a record without one
+ * keeps the first layout byte for byte (a build from before it reads it),
+ * one with it appends the field, and a record carrying fields from a
+ * later build still replays with the fields this build knows. */
+static void test_event_record_layouts(void **state)
+{
+	static const char thread[] = "19:1d594fb1eeb14566903cbc5decb5bf5b@thread.v2";
+	struct ga_journal j;
+	struct ga_msg sms, chat;
+	unsigned char buf[8192], rec[4096];
+	size_t off = 16, len[2];
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	msg(&sms, 1);
+	msg(&chat, 2);
+	chat.cls = GA_CLASS_CHAT;
+	snprintf(chat.sender, sizeof(chat.sender), "Operator");
+	snprintf(chat.thread, sizeof(chat.thread), "%s", thread);
+	open_j(&j);
+	assert_int_equal(ga_journal_append(&j, &sms), 0);
+	assert_int_equal(ga_journal_append(&j, &chat), 0);
+	assert_int_equal(ga_journal_sync(&j), 0);
+	ga_journal_close(&j);
+
+	fd = open(conf.journal.path, O_RDWR);
+	assert_true(fd >= 0);
+	n = pread(fd, buf, sizeof(buf), 0);
+	assert_true(n > 16);
+	for (int i = 0; i < 2; i++) { /* the file header, then the records */
+		assert_true(off + 16 <= (size_t)n);
+		assert_int_equal(le32(buf + off), 0x4a524543u);
+		assert_int_equal(buf[off + 4], 1); /* an event record */
+		len[i] = le32(buf + off + 8);
+		memcpy(rec, buf + off + 16, len[i]);
+		off += 16 + len[i];
+	}
+	assert_int_equal(len[0], first_layout_len(&sms));
+	assert_int_equal(len[1], first_layout_len(&chat) + 2 + strlen(thread));
+	/* the chat record again, as a later build would write it: one more
+	 * string field after the thread */
+	memcpy(rec + len[1], "\003\000new", 5);
+	rec[0] = 3; /* seq 3 */
+	memcpy(rec + 14, "\001\002\003\004\005\006\007\010", 8); /* a new key */
+	{
+		unsigned char hdr[16] = { 0x43, 0x45, 0x52, 0x4a, 1, 0, 0, 0 };
+		uint32_t l = (uint32_t)len[1] + 5, crc;
+
+		for (int k = 0; k < 4; k++) {
+			hdr[8 + k] = (unsigned char)(l >> (8 * k));
+		}
+		crc = crc32c_bits(0, hdr + 4, 8);
+		crc = crc32c_bits(crc, rec, l);
+		for (int k = 0; k < 4; k++) {
+			hdr[12 + k] = (unsigned char)(crc >> (8 * k));
+		}
+		assert_int_equal(pwrite(fd, hdr, 16, (off_t)off), 16);
+		assert_int_equal(pwrite(fd, rec, l, (off_t)off + 16), (ssize_t)l);
+	}
+	close(fd);
+
+	open_j(&j);
+	assert_int_equal(seen.n, 3);
+	assert_string_equal(seen.thread[0], "");
+	assert_string_equal(seen.thread[1], thread);
+	assert_int_equal(seen.seq[2], 3);
+	assert_string_equal(seen.thread[2], thread);
+	assert_string_equal(seen.text[2], "text 2 é");
+	ga_journal_close(&j);
+}
+
 /* A child appends+syncs numbered events and reports each synced number;
  * SIGKILL at random moments; every reported number must be in the journal
  * exactly once after reopen. */
@@ -800,6 +908,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flipped_bit_every_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction_keeps_unacked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unacked_over_limit_is_enospc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_record_layouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_loop, setup, teardown),
 	};
 

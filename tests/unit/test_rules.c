@@ -177,7 +177,11 @@ static const char rules_conf[] =
 	"to = +49*\n"
 	"outputs = fail_led:fast\n"
 	"escalate_after = 10m\n"
-	"escalate_outputs = buzzer:fast\n";
+	"escalate_outputs = buzzer:fast\n"
+	"[rule.ops_thread]\n"
+	"class = chat\n"
+	"thread = 19:1d594fb1*@thread.v2\n"
+	"priority = 5\n";
 
 static struct ga_conf conf;
 
@@ -195,6 +199,7 @@ struct match_row {
 	enum ga_class cls;
 	const char *from, *to, *sender, *status, *text;
 	const char *want; /* rule name or "default" */
+	const char *thread;
 };
 
 static const struct match_row matches[] = {
@@ -212,6 +217,18 @@ static const struct match_row matches[] = {
 	{ GA_CLASS_SMS_FAILED, "", "+4930123", "", "Expired", "", "default" },
 	{ GA_CLASS_SMS_FAILED, "", "+1425123", "", "DestinationUnreachable", "",
 	  "default" },
+	/* the chat thread: a glob, case folded; the boss rule comes first */
+	{ GA_CLASS_CHAT, "8:acs:2", "", "Operator", "", "valve 4", "ops_thread",
+	  "19:1d594fb1eeb14566903cbc5decb5bf5b@thread.v2" },
+	{ GA_CLASS_CHAT, "8:acs:2", "", "Operator", "", "valve 4", "ops_thread",
+	  "19:1D594FB1EEB14566903CBC5DECB5BF5B@thread.v2" },
+	{ GA_CLASS_CHAT, "8:acs:1", "", "The Boss", "", "valve 4", "boss",
+	  "19:1d594fb1eeb14566903cbc5decb5bf5b@thread.v2" },
+	{ GA_CLASS_CHAT, "8:acs:2", "", "Operator", "", "valve 4", "default",
+	  "19:48899258eec941e7a281e03edc8f4964@thread.v2" },
+	{ GA_CLASS_CHAT, "8:acs:2", "", "Operator", "", "valve 4", "default", "" },
+	{ GA_CLASS_CHAT_THREAD, "8:acs:2", "", "Operator", "", "topic", "default",
+	  "19:1d594fb1eeb14566903cbc5decb5bf5b@thread.v2" },
 };
 
 /* first match wins, in file order; fields and classes as configured */
@@ -221,7 +238,7 @@ static void test_match_table(void **state)
 
 	(void)state;
 	load_rules();
-	assert_int_equal(conf.nrules, 5);
+	assert_int_equal(conf.nrules, 6);
 	for (size_t i = 0; i < GA_ARRAY_SIZE(matches); i++) {
 		const struct match_row *r = &matches[i];
 		int got;
@@ -233,6 +250,8 @@ static void test_match_table(void **state)
 		snprintf(m.sender, sizeof(m.sender), "%s", r->sender);
 		snprintf(m.status, sizeof(m.status), "%s", r->status);
 		snprintf(m.text, sizeof(m.text), "%s", r->text);
+		snprintf(m.thread, sizeof(m.thread), "%s",
+			 r->thread ? r->thread : "");
 		got = ga_rules_match(&conf, &m);
 		if (strcmp(got < 0 ? "default" : conf.rule[got].name, r->want)) {
 			fail_msg("row %zu: matched %s, want %s", i,
