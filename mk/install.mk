@@ -1,5 +1,5 @@
 # make install DESTDIR= PREFIX=/usr - binaries, man pages, init script,
-# systemd unit, sample config. Does not build test tools or need deps.
+# systemd unit, sample config, the example hook. Does not build test tools or need deps.
 PREFIX ?= /usr/local
 DESTDIR ?=
 INSTALL ?= install
@@ -15,3 +15,4 @@ install: $(BINS)
 	$(INSTALL) -D -m 0755 firmware/package/gridalert/S90gridalert $(DESTDIR)$(SYSCONFDIR)/init.d/S90gridalert
 	$(INSTALL) -D -m 0644 firmware/package/gridalert/gridalert.service $(DESTDIR)$(PREFIX)/lib/systemd/system/gridalert.service
 	$(INSTALL) -D -m 0644 board/rpi4/gridalert.conf $(DESTDIR)$(PREFIX)/share/gridalert/gridalert.conf.sample
+	$(INSTALL) -D -m 0755 board/examples/notify.sh $(DESTDIR)$(PREFIX)/libexec/gridalert/notify

@@ -2,8 +2,11 @@
 # notify.sh - a gridalert hook ([hook.NAME] in gridalert.conf(5)): hand an
 # event on to MQTT, or to syslog when there is no MQTT client.
 #
+# `make install PREFIX=/usr` (and the firmware) puts it in
+# /usr/libexec/gridalert/notify:
+#
 #   [hook.notify]
-#   command = /usr/local/lib/gridalert/notify.sh gridalert/events
+#   command = /usr/libexec/gridalert/notify gridalert/events
 #   timeout = 10s
 #   retry = 3
 #

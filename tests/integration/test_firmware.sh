@@ -59,7 +59,7 @@ make -s -C "$GA_ROOT" O="$o" CC=gcc CFLAGS="-O2 -g0" DESTDIR="$GA_TMP/root" \
 for f in usr/sbin/gridalertd usr/bin/gridalertctl usr/share/man/man8/gridalertd.8 \
 	usr/share/man/man1/gridalertctl.1 usr/share/man/man5/gridalert.conf.5 \
 	etc/init.d/S90gridalert usr/lib/systemd/system/gridalert.service \
-	usr/share/gridalert/gridalert.conf.sample; do
+	usr/share/gridalert/gridalert.conf.sample usr/libexec/gridalert/notify; do
 	[ -f "$GA_TMP/root/$f" ] && ok "make install: $f" || not_ok "make install: $f"
 done
 
