@@ -1060,11 +1060,9 @@ void ga_server_reconf(struct ga_server *s, const struct ga_conf *conf)
 	}
 }
 
-bool ga_server_drain(struct ga_server *s)
+/* Stop listening: nothing new is accepted, the backlog is refused. */
+static void ga_server_close_listeners(struct ga_server *s)
 {
-	s->draining = true;
-	s->accept_paused = false;
-	ga_timer_cancel(s->loop, &s->accept_timer);
 	for (unsigned int i = 0; i < s->nlisteners; i++) {
 		if (s->listeners[i].fd.fd >= 0) {
 			ga_loop_fd_del(s->loop, &s->listeners[i].fd);
@@ -1072,6 +1070,14 @@ bool ga_server_drain(struct ga_server *s)
 			s->listeners[i].fd.fd = -1;
 		}
 	}
+}
+
+bool ga_server_drain(struct ga_server *s)
+{
+	s->draining = true;
+	s->accept_paused = false;
+	ga_timer_cancel(s->loop, &s->accept_timer);
+	ga_server_close_listeners(s);
 	for (unsigned int i = 0; i < s->nconns; i++) {
 		struct ga_conn *c = &s->conns[i];
 
@@ -1090,13 +1096,7 @@ void ga_server_close(struct ga_server *s)
 	if (s->loop) {
 		ga_timer_cancel(s->loop, &s->accept_timer);
 	}
-	for (unsigned int i = 0; i < s->nlisteners; i++) {
-		if (s->listeners[i].fd.fd >= 0) {
-			ga_loop_fd_del(s->loop, &s->listeners[i].fd);
-			close(s->listeners[i].fd.fd);
-			s->listeners[i].fd.fd = -1;
-		}
-	}
+	ga_server_close_listeners(s);
 	for (unsigned int i = 0; s->conns && i < s->nconns; i++) {
 		struct ga_conn *c = &s->conns[i];
 

@@ -60,6 +60,33 @@ check_match() {
 	fi
 }
 
+# ga_wait SECONDS CMD... - run CMD every 0.1 s until it succeeds; after
+# SECONDS say so in a comment line and return 1. CMD runs anew each time,
+# so its arguments hold no $(...): give it a function instead.
+ga_wait() {
+	local t=$1
+	shift
+	for _ in $(seq 1 $((t * 10))); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	echo "# timed out after ${t} s waiting for: $*"
+	return 1
+}
+
+# wait_for SECONDS DESC CMD... - ga_wait as a TAP line: ok DESC, or not ok
+# with what the test's wait_detail function prints, when it has one.
+wait_for() {
+	local t=$1 desc=$2
+	shift 2
+	if ga_wait "$t" "$@" >/dev/null; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc" "not within $t s${GA_WAIT_DETAIL:+; $($GA_WAIT_DETAIL)}"
+	return 1
+}
+
 # ga_tarball VAR NAME PATTERN HOWTO - find $THIRD_PARTY/PATTERN (e.g.
 # buildroot-2026.05.1.tar.*) and put its path in VAR. When it is missing,
 # print the TAP skip line for test NAME with the reason and HOWTO (how to

@@ -80,16 +80,6 @@ ev_field() {
 	ns_state | python3 -c 'import json,sys; s=json.load(sys.stdin); e=s["events"].get(sys.argv[1]); print(e[sys.argv[2]] if e else "none")' "$1" "$2"
 }
 ns_counter() { ns_state | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-# wait_for SECONDS CMD... - until CMD succeeds
-wait_for() {
-	local t=$1
-	shift
-	for _ in $(seq 1 $((t * 10))); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 acked_all() { # ID... all acked
 	local s
 	s=$(ns_state)
@@ -98,7 +88,7 @@ acked_all() { # ID... all acked
 	done
 }
 state_is() { [[ "$(ga_status pull.state)" =~ $1 ]]; }
-# (wait_for runs its command again each time: no $(...) in its arguments)
+# (ga_wait runs its command again each time: no $(...) in its arguments)
 field_is() { [ "$(ev_field "$1" "$2")" = "$3" ]; }
 counter_ge() { [ "$(ns_counter "$1")" -ge "$2" ]; }
 
@@ -117,7 +107,7 @@ ga_start || { not_ok "daemon starts with [pull]"; ga_done; }
 
 # --- events flow: journaled, acknowledged once ---------------------------
 publish p1 p2 p3 p4 p5
-if wait_for 15 acked_all p1 p2 p3 p4 p5; then
+if ga_wait 15 acked_all p1 p2 p3 p4 p5; then
 	ok "five pulled events are acknowledged"
 else
 	not_ok "five pulled events are acknowledged" "$(ns_state)"
@@ -142,7 +132,7 @@ d = json.load(open(sys.argv[1]))
 print(json.dumps([d["responses"]["200"]["body"]["value"][0]["event"]]))
 PY
 publish_raw "@$GA_TMP/demo.json"
-if wait_for 15 acked_all e770f36b-381a-41db-8b2b-b7199daeb202; then
+if ga_wait 15 acked_all e770f36b-381a-41db-8b2b-b7199daeb202; then
 	ok "the corpus receive example (type demo-started) is acknowledged"
 else
 	not_ok "the corpus receive example is acknowledged" "$(ns_state)"
@@ -151,7 +141,7 @@ check "... and counted ignored, not shown" 1 "$(ga_status events.ignored)"
 
 # --- an event that can never parse is rejected (dead-lettered) ----------
 publish_raw '[{"specversion":"1.0","id":"bad1","type":"Microsoft.Communication.SMSReceived","data":{}}]'
-if wait_for 15 field_is bad1 rejected 1; then
+if ga_wait 15 field_is bad1 rejected 1; then
 	ok "an event without source is rejected, once"
 else
 	not_ok "an event without source is rejected" "$(ns_state)"
@@ -162,7 +152,7 @@ check "status: pull.rejected 1" 1 "$(ga_status pull.rejected)"
 # --- kill -9 between journal and acknowledge -----------------------------
 ns_mode '{"drop_acks": true}'
 publish k1 k2 k3
-if wait_for 15 counter_ge acks_dropped 1; then
+if ga_wait 15 counter_ge acks_dropped 1; then
 	ok "the acknowledge of k1..k3 is in flight (held by the broker)"
 else
 	not_ok "the acknowledge is in flight" "$(ns_state)"
@@ -173,7 +163,7 @@ GA_PID=
 ns_mode '{"drop_acks": false}'
 check "broker: k1 not acknowledged before the kill" 0 "$(ev_field k1 acked)"
 ga_start || { not_ok "daemon restarts after kill -9"; ga_done; }
-if wait_for 20 acked_all k1 k2 k3; then
+if ga_wait 20 acked_all k1 k2 k3; then
 	ok "after the restart the redelivered k1..k3 are acknowledged"
 else
 	not_ok "redelivered events are acknowledged" "$(ns_state)"
@@ -188,7 +178,7 @@ check "messages: k1..k3 shown once each" "1 1 1" \
 # --- a broker that closes the connection after every answer --------------
 ns_mode '{"close": true}'
 publish c1 c2
-if wait_for 20 acked_all c1 c2; then
+if ga_wait 20 acked_all c1 c2; then
 	ok "Connection: close after every answer: still acknowledged"
 else
 	not_ok "Connection: close after every answer" "$(ns_state)"
@@ -204,13 +194,13 @@ pull_port() {
 		awk '{ split($3, a, ":"); print a[length(a)] }' | sort | head -1
 }
 has_pull_port() { [ -n "$(pull_port)" ]; }
-wait_for 10 has_pull_port
+ga_wait 10 has_pull_port
 p0=$(pull_port)
 cp "$C/ca.crt" "$GA_TMP/ca-renewed.crt"
 sed -i "s#^ca_file = .*#ca_file = $GA_TMP/ca-renewed.crt#" "$GA_TMP/gridalert.conf"
 ga_ctl reload >/dev/null
 publish r1
-if wait_for 15 acked_all r1; then
+if ga_wait 15 acked_all r1; then
 	ok "ca_file changed by reload: r1 acknowledged"
 else
 	not_ok "ca_file changed by reload: r1 acknowledged" "$(ga_status pull.state)"
@@ -220,7 +210,7 @@ check "... r1 delivered once" 1 "$(ev_field r1 deliveries)"
 echo "not a certificate" >"$GA_TMP/ca-renewed.crt"
 ga_ctl reload >/dev/null
 publish r2
-if wait_for 15 acked_all r2; then
+if ga_wait 15 acked_all r2; then
 	ok "an unusable ca_file on reload: the previous anchors stay, r2 acknowledged"
 else
 	not_ok "an unusable ca_file on reload" "$(ga_status pull.state)"
@@ -231,7 +221,7 @@ cp "$C/ca.crt" "$GA_TMP/ca-renewed.crt"
 # --- wrong key: auth-error, backoff, no crash; reload recovers -----------
 sed -i 's/^key = right-key/key = wrong-key/' "$GA_TMP/gridalert.conf"
 ga_ctl reload >/dev/null
-if wait_for 15 state_is '^auth-error$'; then
+if ga_wait 15 state_is '^auth-error$'; then
 	ok "wrong key: pull.state auth-error"
 else
 	not_ok "wrong key: pull.state auth-error" "$(ga_status pull.state)"
@@ -253,7 +243,7 @@ check "wrong key: nothing received, nothing acknowledged" "$r0 0" \
 	"$(ga_status pull.received) $(ev_field w1 acked)"
 sed -i 's/^key = wrong-key/key = right-key/' "$GA_TMP/gridalert.conf"
 ga_ctl reload >/dev/null
-if wait_for 20 acked_all w1; then
+if ga_wait 20 acked_all w1; then
 	ok "right key after reload: polling again, w1 acknowledged"
 else
 	not_ok "right key after reload" "$(ga_status pull.state)"
@@ -267,7 +257,7 @@ for bad in otherhost:'^tls-error \(server certificate: .*CN' \
 	fake_stop
 	fake_start "$bad" || { not_ok "fake namespace with $bad cert"; continue; }
 	publish "t-$bad"
-	if wait_for 30 state_is "$want"; then
+	if ga_wait 30 state_is "$want"; then
 		ok "$bad certificate: pull.state $(ga_status pull.state)"
 	else
 		not_ok "$bad certificate refused" "$(ga_status pull.state)"

@@ -38,20 +38,8 @@ timeout = 60s
 "
 ga_start || { not_ok "daemon starts"; ga_done; }
 
-# wait_for SECONDS DESC CMD...: poll CMD every 0.1 s; not ok after SECONDS
-wait_for() {
-	local t=$1 desc=$2
-	shift 2
-	for _ in $(seq 1 $((t * 10))); do
-		if "$@"; then
-			ok "$desc"
-			return 0
-		fi
-		sleep 0.1
-	done
-	not_ok "$desc" "not within $t s; $(ga_ctl status | grep -E '^(hook|rule)' | tr '\n' ' ')"
-	return 1
-}
+wait_detail() { ga_ctl status | grep -E '^(hook|rule)' | tr '\n' ' '; }
+GA_WAIT_DETAIL=wait_detail
 
 # the sample chat message with another event id and thread
 chat() {

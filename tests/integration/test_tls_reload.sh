@@ -14,19 +14,6 @@
 . "$(dirname "$0")/lib.sh"
 PY="python3 $GA_ROOT/tests/integration/tls_client.py"
 
-# wait_for SECONDS WHAT CMD... - until CMD succeeds; false (and a message)
-# after SECONDS.
-wait_for() {
-	local s=$1 what=$2 i
-	shift 2
-	for ((i = 0; i < s * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	echo "# timed out after ${s}s waiting for: $what"
-	return 1
-}
-
 # storm_start NAME ARGS... / storm_stop NAME - a tls_client.py storm in the
 # background until its stop file appears.
 storm_start() {
@@ -42,7 +29,7 @@ storm_stop() {
 	eval "pid=\$STORM_$name"
 	touch "$GA_TMP/$name.stop"
 	# the clients' socket timeouts are 10 s: a stuck one ends by then
-	if ! wait_for 30 "the $name clients to stop" \
+	if ! ga_wait 30 \
 		bash -c "! kill -0 $pid 2>/dev/null"; then
 		kill -KILL "$pid" 2>/dev/null
 	fi
@@ -59,7 +46,7 @@ accepted_ge() { [ "$(ga_status events.accepted)" -ge "$1" ]; }
 # load_running FROM WHAT - wait (bounded) until 5 more events than FROM are
 # in: the clients are really running, whatever the machine's load
 load_running() {
-	wait_for 30 "$2" accepted_ge $(($1 + 5)) || not_ok "$2"
+	ga_wait 30 accepted_ge $(($1 + 5)) || not_ok "$2"
 }
 
 # new_pair NAME - a fresh P-256 certificate and key as $GA_TMP/NAME.{crt,key}
@@ -114,7 +101,7 @@ else
 	ga_done
 fi
 check "storm: every ctl reload answered ok" 0 "$ctl_fail"
-wait_for 10 "200 reloads counted" \
+ga_wait 10 \
 	bash -c "[ \"\$($GA_CTL_BIN -s $GA_TMP/ctl.sock status | sed -n 's/^config.reloads: //p')\" = $((r0 + 200)) ]"
 check "storm: 200 reloads counted" "$((r0 + 200))" "$(ga_status config.reloads)"
 check "storm: no request failed (connection, TLS or HTTP)" "[]" "$(sj storm 'd["failures"][:3]')"
@@ -127,7 +114,7 @@ check "storm: every event answered 200 was journaled once" "$n200" \
 	"$(($(ga_status events.accepted) - a0))"
 check "storm: ids were unique" "$n200" "$uniq200"
 check "storm: the keep-alive client never lost its connection" 1 "$(sj storm 'd["keep_connections"]')"
-wait_for 10 "old TLS contexts to be let go" \
+ga_wait 10 \
 	bash -c "[ \"\$($GA_CTL_BIN -s $GA_TMP/ctl.sock status | sed -n 's/^tls.contexts: //p')\" = 1 ]"
 check "storm: after the load, one TLS context is left (none leaked)" 1 "$(ga_status tls.contexts)"
 
@@ -167,7 +154,7 @@ for mode in split flight; do
 	$PY hold "$GA_PORT" "$mode" "$GA_TMP/go" "$GA_TMP/hold.json" \
 		>"$GA_TMP/hold.out" 2>"$GA_TMP/hold.err" &
 	hpid=$!
-	if wait_for 10 "the $mode handshake to be held" grep -q held "$GA_TMP/hold.out"; then
+	if ga_wait 10 grep -q held "$GA_TMP/hold.out"; then
 		install_pair "rot$pair"
 		ga_ctl reload >/dev/null 2>&1
 		check "held ($mode): the reload went through" "$(cert_fp "$GA_TMP/rot$pair.crt")" \
@@ -176,7 +163,7 @@ for mode in split flight; do
 	else
 		kill "$hpid" 2>/dev/null
 	fi
-	wait_for 15 "the held handshake to finish" bash -c "! kill -0 $hpid 2>/dev/null" ||
+	ga_wait 15 bash -c "! kill -0 $hpid 2>/dev/null" ||
 		kill -KILL "$hpid" 2>/dev/null
 	wait "$hpid" 2>/dev/null
 	if [ -f "$GA_TMP/hold.json" ]; then
@@ -212,7 +199,7 @@ else
 		GA_LOG="$GA_TMP/daemon.log"
 		$GA_WRAP "$GA_D" -f -c "$GA_TMP/gridalert.conf" >>"$GA_LOG" 2>&1 &
 		GA_PID=$!
-		wait_for 60 "gridalertd under valgrind to serve" \
+		ga_wait 60 \
 			curl -sk -o /dev/null --max-time 5 "$GA_URL/healthz"
 	}
 	if ga_start_slow; then
