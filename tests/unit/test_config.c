@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_errs.h"
 #include "config.h"
 
 struct row {
@@ -252,20 +253,6 @@ static void test_get_reads_back(void **state)
 		if (strcmp(out, w->good) != 0 && strcmp(w->key, "lcd.wiring") != 0) {
 			fail_msg("get %s: [%s], set [%s]", w->key, out, w->good);
 		}
-	}
-}
-
-struct errs {
-	char lines[16][200];
-	unsigned int n;
-};
-
-static void collect(void *arg, const char *line)
-{
-	struct errs *e = arg;
-
-	if (e->n < 16) {
-		snprintf(e->lines[e->n++], sizeof(e->lines[0]), "%s", line);
 	}
 }
 

@@ -17,6 +17,7 @@
 
 #include "alarm.h"
 #include "alert.h"
+#include "conf_errs.h"
 #include "config.h"
 #include "log.h"
 #include "rules.h"
@@ -305,20 +306,6 @@ static void test_actions(void **state)
 	assert_int_equal(a.escalate_after_s, 600);
 	assert_int_equal(a.escalate_pattern[GA_OUT_BUZZER], GA_PAT_FAST);
 	assert_int_equal(a.pattern[GA_OUT_FAIL_LED], GA_PAT_FAST);
-}
-
-struct errs {
-	char lines[16][200];
-	unsigned int n;
-};
-
-static void collect(void *arg, const char *line)
-{
-	struct errs *e = arg;
-
-	if (e->n < 16) {
-		snprintf(e->lines[e->n++], sizeof(e->lines[0]), "%s", line);
-	}
 }
 
 /* `gridalertd -t`: every bad rule line is reported as file:line */
