@@ -812,13 +812,17 @@ static int ga_hook_slot_conf(struct ga_hook_slot *s, const struct ga_conf_hook *
 }
 
 /* Start hook @h in the free slot @s: runs, watermark (a hook the journal
- * does not know starts at its end), queued count, first pump. 0 or
- * -errno; on error the slot is free again. */
+ * does not know starts at its end), queued count, first pump. With @sync
+ * (at start) the new watermark is synced at once; at a reload it becomes
+ * durable with the next sync, so that a reload never makes other records
+ * durable out of turn (lost in a crash, the hook starts at the end again
+ * at the next start). 0 or -errno; on error the slot is free again. */
 static int ga_hook_slot_start(struct ga_hooks *hs, struct ga_hook_slot *s,
-			      const struct ga_conf_hook *h)
+			      const struct ga_conf_hook *h, bool sync)
 {
 	struct ga_journal *j = hs->j;
 	struct ga_journal_cursor cur = { 0 };
+	bool fresh = false;
 	int err;
 
 	memset(s, 0, sizeof(*s));
@@ -835,8 +839,9 @@ static int ga_hook_slot_start(struct ga_hooks *hs, struct ga_hook_slot *s,
 	}
 	if (!err && !s->wm->known) {
 		/* a new hook starts with the events from now on */
+		fresh = true;
 		err = ga_journal_hook_done(j, s->wm, j->next_seq - 1);
-		if (!err) {
+		if (!err && sync) {
 			err = ga_journal_sync(j);
 		}
 	}
@@ -846,9 +851,10 @@ static int ga_hook_slot_start(struct ga_hooks *hs, struct ga_hook_slot *s,
 	}
 	s->wm->live = true;
 	s->scanned = s->wm->done;
-	/* queued: what the last run left (a bounded scan at start) */
-	while (ga_journal_next(j, &cur, s->wm->done, &hs->scratch,
-			       UINT32_MAX) == 1) {
+	/* queued: what the last run left (one read of the file; a new hook
+	 * has nothing left) */
+	while (!fresh && ga_journal_next(j, &cur, s->wm->done, &hs->scratch,
+					 UINT32_MAX) == 1) {
 		s->queued += ga_hook_wants(s, hs->conf, &hs->scratch);
 	}
 	ga_log(LOG_INFO, "hook %s: %s, %lu event(s) to run", s->conf.name,
@@ -918,7 +924,8 @@ int ga_hook_setup(struct ga_hooks *hs, struct ga_loop *l, struct ga_journal *j,
 		}
 	}
 	for (unsigned int i = 0; i < conf->nhooks; i++) {
-		int err = ga_hook_slot_start(hs, &hs->slot[i], &conf->hook[i]);
+		int err = ga_hook_slot_start(hs, &hs->slot[i], &conf->hook[i],
+					     true);
 
 		hs->n = i + 1;
 		if (err) {
@@ -1005,7 +1012,8 @@ void ga_hook_reconf(struct ga_hooks *hs, const struct ga_conf *conf)
 		}
 		err = ga_hook_common(hs);
 		if (!err) {
-			err = ga_hook_slot_start(hs, &hs->slot[i], &conf->hook[k]);
+			err = ga_hook_slot_start(hs, &hs->slot[i], &conf->hook[k],
+						 false);
 		}
 		if (i >= hs->n) {
 			hs->n = i + 1;
