@@ -350,8 +350,9 @@ int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	d->webhook.conf = next;
 	d->lcd.conf = next;
 	d->gpio.conf = next;
-	ga_alert_reconf(&d->alert, next);
+	/* hooks first: an alert the new rules escalate may name a new hook */
 	ga_hook_reconf(&d->hooks, next);
+	ga_alert_reconf(&d->alert, next);
 	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
 	if (ga_pull_reconf(&d->pull, next)) {

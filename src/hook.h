@@ -34,9 +34,10 @@
  * of options fit; the last entry is the NULL terminator. */
 #define GA_HOOK_ARGV_MAX 16
 /* GA_TEXT is up to 1600 bytes; the other variables are at most ~700
- * (struct ga_msg field limits), PATH ~60. */
+ * (struct ga_msg field limits), PATH ~60. Ten variables of the event,
+ * PATH and GA_ESCALATED, and room for two more. */
 #define GA_HOOK_ENV_SIZE 4096
-#define GA_HOOK_ENV_MAX 12
+#define GA_HOOK_ENV_MAX 14
 /* The JSON on stdin: text escaped at worst 6 bytes per byte (\u00XX for
  * controls) is 9600, plus the other fields escaped. */
 #define GA_HOOK_JSON_SIZE 14336
