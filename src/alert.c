@@ -387,6 +387,29 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 	}
 }
 
+/* @m escalated with escalate_hook = @hook: hand it on, once. */
+static void ga_alert_esc_hook(struct ga_alert *al, const struct ga_msg *m,
+			      const char *hook)
+{
+	ptrdiff_t slot = m - al->store->msgs;
+
+	if (!al->esc_hook || slot < 0 || slot >= GA_STORE_MAX ||
+	    al->esc_hook_seq[slot] == m->seq) {
+		return;
+	}
+	al->esc_hook_seq[slot] = m->seq;
+	al->esc_hook(al->esc_hook_arg, m, hook);
+}
+
+void ga_alert_set_escalate(struct ga_alert *al,
+			   void (*fn)(void *arg, const struct ga_msg *m,
+				      const char *hook),
+			   void *arg)
+{
+	al->esc_hook = fn;
+	al->esc_hook_arg = arg;
+}
+
 void ga_alert_refresh(struct ga_alert *al)
 {
 	enum ga_pattern want[GA_OUT__COUNT] = { GA_PAT_OFF };
@@ -415,6 +438,9 @@ void ga_alert_refresh(struct ga_alert *al)
 		fresh = esc && m->time + (int64_t)cfg->escalate_after_s >
 			       al->esc_checked_s;
 		al->escalated += esc;
+		if (esc && act.escalate_hook[0]) {
+			ga_alert_esc_hook(al, m, act.escalate_hook);
+		}
 		if (!cfg->latch && !esc) {
 			continue;
 		}

@@ -63,6 +63,13 @@ struct ga_alert {
 	struct ga_timer escalate; /* fires when the next alert escalates */
 	int64_t esc_checked_s;    /* wall time escalations were last run */
 	unsigned int escalated;   /* unacknowledged alerts escalated now */
+	/* optional: an alert escalated and its actions name escalate_hook.
+	 * Called once per message and start: esc_hook_seq[store slot] is
+	 * the seq it was called for (so after a restart an overdue alert
+	 * escalates, and calls, again). */
+	void (*esc_hook)(void *arg, const struct ga_msg *m, const char *hook);
+	void *esc_hook_arg;
+	uint32_t esc_hook_seq[GA_STORE_MAX];
 	bool journal_full; /* refusing events: says so on the LCD and alarms */
 	/* optional: unacknowledged messages in the journal, for the "1/m" of
 	 * messages older than the store holds */
@@ -94,6 +101,12 @@ void ga_alert_refresh(struct ga_alert *al);
  * only those the store keeps. */
 void ga_alert_set_count(struct ga_alert *al,
 			int (*count)(void *arg, unsigned long *n), void *arg);
+/* Hand escalations with escalate_hook to @fn (the hook module). Set it
+ * once the hooks run, then ga_alert_refresh(): overdue alerts call it. */
+void ga_alert_set_escalate(struct ga_alert *al,
+			   void (*fn)(void *arg, const struct ga_msg *m,
+				      const char *hook),
+			   void *arg);
 /* The journal is full of unacknowledged events (new ones get 503) or
  * no longer is. Full: the LCD says JOURNAL FULL, fail_led runs fast and
  * the buzzer beeps once; until acknowledgements free room. */

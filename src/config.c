@@ -63,6 +63,9 @@ struct ga_conf_key {
 #define ROFF(m) offsetof(struct ga_conf_rule, m), sizeof(((struct ga_conf_rule *)0)->m)
 #define HOFF(m) offsetof(struct ga_conf_hook, m), sizeof(((struct ga_conf_hook *)0)->m)
 
+_Static_assert(GA_CONF_HOOK_NAME_MAX == GA_CONF_RULE_NAME_MAX,
+	       "a hook = NAME value holds any [hook.NAME] name");
+
 static const struct ga_conf_key ga_conf_keys[] = {
 	{ "server", "listen", T_LISTEN, OFF(server.listen), 0, 0, "0.0.0.0:8443", NULL,
 	  "address:port to accept HTTPS on; IPv6 as [::]:8443; repeat the line for several" },
@@ -157,11 +160,18 @@ static const struct ga_conf_key ga_conf_keys[] = {
 	  "alarms stay until acknowledged" },
 	{ "alert", "escalate_after", T_DURATION, AOFF(escalate_after_s), 0, 604800,
 	  NULL, NULL, "unacknowledged this long after it was received (600, 90s, "
-	  "10m, 1h; 0 = never): run escalate_outputs; counted from the "
+	  "10m, 1h; 0 = never): run escalate_outputs or escalate_hook; "
+	  "counted from the "
 	  "journaled receive time, so a restart does not reset it" },
 	{ "alert", "escalate_outputs", T_OUTPUTS, AOFF(escalate_pattern), 0, 0,
 	  NULL, NULL, "output:pattern list that replaces outputs on those "
 	  "outputs once escalate_after has passed" },
+	{ "alert", "escalate_hook", T_STR, AOFF(escalate_hook), 0, 0, NULL, NULL,
+	  "name of a [hook.NAME] run once (GA_ESCALATED=1) when an alert "
+	  "escalates; again after a restart while it stays unacknowledged" },
+	{ "alert", "hook", T_STR, AOFF(hook), 0, 0, NULL, NULL,
+	  "name of a [hook.NAME] to hand this class's events to when their "
+	  "rule sets no hook of its own" },
 	{ "control", "socket", T_PATH, OFF(control.socket), 0, 0, "/run/gridalert/ctl.sock", NULL,
 	  "unix socket gridalertctl talks to (mode 0660)" },
 	{ "control", "group", T_STR, OFF(control.group), 0, 0, "", NULL,
@@ -210,13 +220,17 @@ static const struct ga_conf_key ga_conf_rule_keys[] = {
 	  "obey | ignore: ignore rings through [quiet] hours" },
 	{ "rule", "escalate_after", T_DURATION, ROFF(act.escalate_after_s), 0,
 	  604800, "0", NULL,
-	  "unacknowledged this long (600, 90s, 10m, 1h): run escalate_outputs; "
-	  "unset = the class's" },
+	  "unacknowledged this long (600, 90s, 10m, 1h): run escalate_outputs "
+	  "or escalate_hook; unset = the class's" },
 	{ "rule", "escalate_outputs", T_OUTPUTS, ROFF(act.escalate_pattern), 0, 0,
 	  "", NULL, "output:pattern list run when escalate_after has passed; "
 	  "unset = the class's" },
+	{ "rule", "escalate_hook", T_STR, ROFF(act.escalate_hook), 0, 0, "", NULL,
+	  "name of a [hook.NAME] run once (GA_ESCALATED=1) when escalate_after "
+	  "has passed; unset = the class's" },
 	{ "rule", "hook", T_STR, ROFF(hook), 0, 0, "", NULL,
-	  "name of a [hook.NAME] to hand the event to" },
+	  "name of a [hook.NAME] to hand the event to; unset = the class's "
+	  "hook, empty = none" },
 };
 #define GA_CONF_NRULEKEYS GA_ARRAY_SIZE(ga_conf_rule_keys)
 
@@ -240,7 +254,7 @@ static const struct ga_conf_key ga_conf_hook_keys[] = {
 
 #define GA_CONF_NKEYS GA_ARRAY_SIZE(ga_conf_keys)
 #define GA_CONF_ALERT_FIRST 44 /* index of the first "alert" row */
-#define GA_CONF_ALERT_KEYS 5
+#define GA_CONF_ALERT_KEYS 7
 
 /* Default reactions (docs/events.md), per class: lcd, latch, outputs. */
 static const struct {
@@ -1069,25 +1083,39 @@ static unsigned int ga_conf_rule_key_line(const struct ga_conf_ctx *x,
 	return 0;
 }
 
-/* escalate_after needs escalate_outputs and the other way round, in
- * [alert.<class>] and in each rule together with the classes it covers
- * (a rule may set one and take the other from the class). */
+/* What an escalation does: outputs to switch or a hook to run. */
+static bool ga_conf_esc_action(const uint8_t pat[GA_OUT__COUNT],
+			       const char *hook)
+{
+	return ga_conf_any_pattern(pat) || hook[0];
+}
+
+/* escalate_after needs escalate_outputs or escalate_hook, and the other
+ * way round, in [alert.<class>] and in each rule together with the
+ * classes it covers (a rule may set one and take the other from the
+ * class). */
 static void ga_conf_check_escalation(struct ga_conf_ctx *x)
 {
 	const struct ga_conf *c = x->c;
 
 	for (int cls = 0; cls < GA_CLASS__COUNT; cls++) {
 		const struct ga_conf_alert *a = &c->alert[cls];
-		bool out = ga_conf_any_pattern(a->escalate_pattern);
+		bool out = ga_conf_esc_action(a->escalate_pattern,
+					      a->escalate_hook);
 
 		if (a->escalate_after_s && !out) {
 			ga_conf_error(x, x->alert_line[cls][3], "alert.%s: "
-				      "escalate_after without escalate_outputs",
+				      "escalate_after without escalate_outputs "
+				      "or escalate_hook",
 				      ga_class_name((enum ga_class)cls));
 		} else if (out && !a->escalate_after_s) {
-			ga_conf_error(x, x->alert_line[cls][4], "alert.%s: "
-				      "escalate_outputs without escalate_after",
-				      ga_class_name((enum ga_class)cls));
+			bool pat = ga_conf_any_pattern(a->escalate_pattern);
+
+			/* alert_line columns: 4 escalate_outputs, 5 escalate_hook */
+			ga_conf_error(x, x->alert_line[cls][pat ? 4 : 5],
+				      "alert.%s: %s without escalate_after",
+				      ga_class_name((enum ga_class)cls),
+				      pat ? "escalate_outputs" : "escalate_hook");
 		}
 	}
 	for (unsigned int i = 0; i < c->nrules; i++) {
@@ -1096,9 +1124,11 @@ static void ga_conf_check_escalation(struct ga_conf_ctx *x)
 				  r->act.escalate_after_s;
 		bool sets_out = (r->set & GA_RULE_SET_ESC_OUTPUTS) &&
 				ga_conf_any_pattern(r->act.escalate_pattern);
+		bool sets_hook = (r->set & GA_RULE_SET_ESC_HOOK) &&
+				 r->act.escalate_hook[0];
 		bool works = false;
 
-		if (!sets_after && !sets_out) {
+		if (!sets_after && !sets_out && !sets_hook) {
 			continue; /* the classes' own settings were checked */
 		}
 		/* fine when it escalates for at least one class it covers */
@@ -1109,7 +1139,9 @@ static void ga_conf_check_escalation(struct ga_conf_ctx *x)
 					     : a->escalate_after_s;
 			bool out = ga_conf_any_pattern((r->set & GA_RULE_SET_ESC_OUTPUTS)
 						       ? r->act.escalate_pattern
-						       : a->escalate_pattern);
+						       : a->escalate_pattern) ||
+				   ((r->set & GA_RULE_SET_ESC_HOOK)
+				    ? r->act.escalate_hook : a->escalate_hook)[0];
 
 			if (!r->classes || (r->classes & (1u << cls))) {
 				works |= after && out;
@@ -1121,17 +1153,31 @@ static void ga_conf_check_escalation(struct ga_conf_ctx *x)
 		if (sets_after) {
 			ga_conf_error(x, ga_conf_rule_key_line(x, i, "escalate_after"),
 				      "rule.%s: escalate_after without "
-				      "escalate_outputs", r->name);
+				      "escalate_outputs or escalate_hook", r->name);
 		} else {
-			ga_conf_error(x, ga_conf_rule_key_line(x, i, "escalate_outputs"),
-				      "rule.%s: escalate_outputs without "
-				      "escalate_after", r->name);
+			const char *k = sets_out ? "escalate_outputs"
+						 : "escalate_hook";
+
+			ga_conf_error(x, ga_conf_rule_key_line(x, i, k),
+				      "rule.%s: %s without escalate_after",
+				      r->name, k);
 		}
 	}
 }
 
+/* "" (no hook) or the name of a [hook.NAME] of @c. */
+static bool ga_conf_hook_known(const struct ga_conf *c, const char *name)
+{
+	bool found = !name[0];
+
+	for (unsigned int k = 0; !found && k < c->nhooks; k++) {
+		found = strcmp(name, c->hook[k].name) == 0;
+	}
+	return found;
+}
+
 /* [hook.NAME]: a command that splits, a user the daemon can become, and
- * every rule's hook = NAME naming one. */
+ * every hook = NAME and escalate_hook = NAME naming one. */
 static void ga_conf_check_hooks(struct ga_conf_ctx *x)
 {
 	const struct ga_conf *c = x->c;
@@ -1166,17 +1212,35 @@ static void ga_conf_check_hooks(struct ga_conf_ctx *x)
 				      c->system.user);
 		}
 	}
+	for (int cls = 1; cls < GA_CLASS_VALIDATION; cls++) {
+		const struct ga_conf_alert *a = &c->alert[cls];
+		const char *cn = ga_class_name((enum ga_class)cls);
+
+		if (!ga_conf_hook_known(c, a->hook)) {
+			ga_conf_error(x, x->alert_line[cls][6], "alert.%s: hook = "
+				      "%s, but there is no [hook.%s]", cn, a->hook,
+				      a->hook);
+		}
+		if (!ga_conf_hook_known(c, a->escalate_hook)) {
+			ga_conf_error(x, x->alert_line[cls][5], "alert.%s: "
+				      "escalate_hook = %s, but there is no "
+				      "[hook.%s]", cn, a->escalate_hook,
+				      a->escalate_hook);
+		}
+	}
 	for (unsigned int i = 0; i < c->nrules; i++) {
 		const struct ga_conf_rule *r = &c->rule[i];
-		bool found = !r->hook[0];
 
-		for (unsigned int k = 0; !found && k < c->nhooks; k++) {
-			found = strcmp(r->hook, c->hook[k].name) == 0;
-		}
-		if (!found) {
+		if (!ga_conf_hook_known(c, r->hook)) {
 			ga_conf_error(x, ga_conf_rule_key_line(x, i, "hook"),
 				      "rule.%s: hook = %s, but there is no "
 				      "[hook.%s]", r->name, r->hook, r->hook);
+		}
+		if (!ga_conf_hook_known(c, r->act.escalate_hook)) {
+			ga_conf_error(x, ga_conf_rule_key_line(x, i, "escalate_hook"),
+				      "rule.%s: escalate_hook = %s, but there is "
+				      "no [hook.%s]", r->name, r->act.escalate_hook,
+				      r->act.escalate_hook);
 		}
 	}
 }
@@ -1433,6 +1497,10 @@ static void ga_conf_rule_key(struct ga_conf_ctx *x, struct ga_span key,
 		r->set |= GA_RULE_SET_ESC_AFTER;
 	} else if (strcmp(k->name, "escalate_outputs") == 0) {
 		r->set |= GA_RULE_SET_ESC_OUTPUTS;
+	} else if (strcmp(k->name, "escalate_hook") == 0) {
+		r->set |= GA_RULE_SET_ESC_HOOK;
+	} else if (strcmp(k->name, "hook") == 0) {
+		r->set |= GA_RULE_SET_HOOK; /* "hook =" turns the class's off */
 	}
 }
 
@@ -1764,23 +1832,31 @@ static const struct ga_conf_key *ga_conf_lookup(const char *name, int *cls)
 	return NULL;
 }
 
-/* "rule.NAME.key" -> the row of ga_conf_rule_keys and NAME; NULL when
- * @name is not a rule key. */
-static const struct ga_conf_key *ga_conf_lookup_rule(const char *name,
-						     struct ga_span *rname)
+/* "rule.NAME.key" or "hook.NAME.key" -> the row of ga_conf_rule_keys or
+ * ga_conf_hook_keys, NAME, and which (*@hook); NULL when @name is
+ * neither. */
+static const struct ga_conf_key *ga_conf_lookup_named(const char *name,
+						      struct ga_span *sname,
+						      bool *hook)
 {
 	const char *dot = strrchr(name, '.');
+	const struct ga_conf_key *tab;
+	unsigned int n;
 
-	if (strncmp(name, "rule.", 5) != 0 || !dot || dot < name + 5) {
+	*hook = strncmp(name, "hook.", 5) == 0;
+	if ((!*hook && strncmp(name, "rule.", 5) != 0) || !dot ||
+	    dot < name + 5) {
 		return NULL;
 	}
-	*rname = ga_span_make(name + 5, (size_t)(dot - name - 5));
-	if (!ga_conf_rule_name_ok(*rname)) {
+	*sname = ga_span_make(name + 5, (size_t)(dot - name - 5));
+	if (!ga_conf_rule_name_ok(*sname)) {
 		return NULL;
 	}
-	for (unsigned int i = 0; i < GA_CONF_NRULEKEYS; i++) {
-		if (strcmp(ga_conf_rule_keys[i].name, dot + 1) == 0) {
-			return &ga_conf_rule_keys[i];
+	tab = *hook ? ga_conf_hook_keys : ga_conf_rule_keys;
+	n = *hook ? GA_CONF_NHOOKKEYS : GA_CONF_NRULEKEYS;
+	for (unsigned int i = 0; i < n; i++) {
+		if (strcmp(tab[i].name, dot + 1) == 0) {
+			return &tab[i];
 		}
 	}
 	return NULL;
@@ -1789,8 +1865,9 @@ static const struct ga_conf_key *ga_conf_lookup_rule(const char *name,
 bool ga_conf_rule_key_info(const char *name, const char **help,
 			   const char **def)
 {
-	struct ga_span rname;
-	const struct ga_conf_key *k = ga_conf_lookup_rule(name, &rname);
+	struct ga_span sname;
+	bool hook;
+	const struct ga_conf_key *k = ga_conf_lookup_named(name, &sname, &hook);
 
 	if (!k) {
 		return false;
@@ -1806,18 +1883,24 @@ int ga_conf_get(const struct ga_conf *c, const char *name, char *out,
 	const struct ga_conf_key *k;
 	const char *field = NULL;
 	struct ga_span rname;
+	bool hook;
 	int cls;
 	size_t o = 0;
 
-	k = ga_conf_lookup_rule(name, &rname);
+	k = ga_conf_lookup_named(name, &rname, &hook);
 	if (k) {
-		for (unsigned int i = 0; i < c->nrules; i++) {
+		for (unsigned int i = 0; !hook && i < c->nrules; i++) {
 			if (ga_span_eq(rname, ga_span_str(c->rule[i].name))) {
 				field = (const char *)&c->rule[i] + k->off;
 			}
 		}
+		for (unsigned int i = 0; hook && i < c->nhooks; i++) {
+			if (ga_span_eq(rname, ga_span_str(c->hook[i].name))) {
+				field = (const char *)&c->hook[i] + k->off;
+			}
+		}
 		if (!field) {
-			return -ENOENT; /* no such rule in the running config */
+			return -ENOENT; /* no such section in the running config */
 		}
 		cls = -1;
 	} else {
@@ -1966,15 +2049,22 @@ int ga_conf_check_value(const char *name, const char *value,
 	x.line = 1;
 	{
 		static struct ga_conf_rule rule;
+		static struct ga_conf_hook hook;
 		struct ga_span rname;
+		bool is_hook;
 
-		k = ga_conf_lookup_rule(name, &rname);
+		k = ga_conf_lookup_named(name, &rname, &is_hook);
 		if (k) {
-			/* any rule name: `set` may create a new [rule.NAME] */
+			/* any name: `set` may create a new [rule.NAME] or
+			 * [hook.NAME] (the whole file is checked at commit) */
 			ga_conf_rule_defaults(&rule);
-			snprintf(x.alert_sect, sizeof(x.alert_sect), "rule.%.*s",
-				 (int)rname.len, rname.ptr);
-			(void)ga_conf_set(&x, k, &rule, ga_span_str(value));
+			memset(&hook, 0, sizeof(hook));
+			snprintf(x.alert_sect, sizeof(x.alert_sect), "%s.%.*s",
+				 is_hook ? "hook" : "rule", (int)rname.len,
+				 rname.ptr);
+			(void)ga_conf_set(&x, k, is_hook ? (void *)&hook
+							 : (void *)&rule,
+					  ga_span_str(value));
 			return x.nerr ? -EINVAL : 0;
 		}
 	}

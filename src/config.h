@@ -49,6 +49,10 @@ struct ga_conf_line {
 	bool active_low;
 };
 
+/* A [hook.NAME] name with its NUL: the same bound as rule names
+ * (GA_CONF_RULE_NAME_MAX; config.c asserts they agree). */
+#define GA_CONF_HOOK_NAME_MAX 32
+
 struct ga_conf_alert {
 	bool lcd;
 	bool latch;
@@ -58,6 +62,11 @@ struct ga_conf_alert {
 	 * escalate_pattern replaces pattern on the outputs it names; 0 = no */
 	unsigned int escalate_after_s;
 	uint8_t escalate_pattern[GA_OUT__COUNT];
+	/* [hook.NAME] run once when it escalates; "" = none */
+	char escalate_hook[GA_CONF_HOOK_NAME_MAX];
+	/* [alert.<class>] only: the class's hook, for events whose rule
+	 * sets none ([rule.NAME] keeps its own in struct ga_conf_rule) */
+	char hook[GA_CONF_HOOK_NAME_MAX];
 };
 
 /* [rule.NAME]: a board's rules are a handful (a SCADA number, a
@@ -85,6 +94,8 @@ enum ga_rule_field {
 #define GA_RULE_SET_OUTPUTS (1u << 2)
 #define GA_RULE_SET_ESC_AFTER (1u << 3)
 #define GA_RULE_SET_ESC_OUTPUTS (1u << 4)
+#define GA_RULE_SET_ESC_HOOK (1u << 5)
+#define GA_RULE_SET_HOOK (1u << 6)
 
 struct ga_conf_rule {
 	char name[GA_CONF_RULE_NAME_MAX];
@@ -240,8 +251,9 @@ unsigned int ga_conf_key_count(void);
 bool ga_conf_key_info(unsigned int i, const char **name, const char **help,
 		      const char **def);
 
-/* "rule.NAME.key" (any NAME): its help and default; false when @name is
- * no rule key. Rule keys are not in the numbered table above. */
+/* "rule.NAME.key" or "hook.NAME.key" (any NAME): its help and default;
+ * false when @name is no such key. These keys are not in the numbered
+ * table above. */
 bool ga_conf_rule_key_info(const char *name, const char **help,
 			   const char **def);
 

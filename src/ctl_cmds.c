@@ -111,6 +111,9 @@ static int ga_cmd_status(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	for (unsigned int i = 0; i < d->hooks.n; i++) {
 		const struct ga_hook_slot *h = &d->hooks.slot[i];
 
+		if (!h->used) {
+			continue; /* removed by a reload */
+		}
 		ga_ctl_printf(o, "hook.%s.state: %s\n", h->conf.name, ga_hook_state(h));
 		ga_ctl_printf(o, "hook.%s.ok: %lu\n", h->conf.name, h->ok);
 		ga_ctl_printf(o, "hook.%s.failed: %lu\n", h->conf.name, h->failed);
@@ -619,7 +622,7 @@ static int ga_cmd_help(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	}
 	if (!found && ga_conf_rule_key_info(want, &help, &def)) {
 		if (ga_conf_get(d->conf, want, value, sizeof(value))) {
-			snprintf(value, sizeof(value), "(no such rule)");
+			snprintf(value, sizeof(value), "(no such section)");
 		}
 		ga_ctl_printf(o, "%s: %s\n  default: %s\n  running: %s\n", want,
 			      help, def[0] ? def : "(empty)", value);

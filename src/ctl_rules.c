@@ -92,6 +92,7 @@ int ga_ctl_rules_test(const struct ga_alert *al, struct ga_span args,
 		      al->quiet_on ? " (quiet hours now)" : "");
 	ga_ctl_printf(o, "escalate_after: %us\n", a.escalate_after_s);
 	ga_ctl_rules_pats(o, "escalate_outputs", a.escalate_pattern);
+	ga_ctl_printf(o, "escalate_hook: %s\n", a.escalate_hook);
 	ga_ctl_printf(o, "hook: %s\n", a.hook);
 	return 0;
 }

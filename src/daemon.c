@@ -114,6 +114,15 @@ static void ga_daemon_apply_ack(void *arg, uint32_t seq, bool all, bool replay)
 	}
 }
 
+/* An alert escalated and names escalate_hook = @hook. */
+static void ga_daemon_escalate(void *arg, const struct ga_msg *m,
+			       const char *hook)
+{
+	struct ga_daemon *d = arg;
+
+	(void)ga_hook_escalate(&d->hooks, hook, m->seq); /* logs its errors */
+}
+
 static void ga_daemon_show(void *arg, struct ga_span head, struct ga_span body)
 {
 	ga_lcd_show_text(arg, head, body);
@@ -341,8 +350,9 @@ int ga_daemon_reload(struct ga_daemon *d, struct ga_ctl_out *o)
 	d->webhook.conf = next;
 	d->lcd.conf = next;
 	d->gpio.conf = next;
-	ga_alert_reconf(&d->alert, next);
+	/* hooks first: an alert the new rules escalate may name a new hook */
 	ga_hook_reconf(&d->hooks, next);
+	ga_alert_reconf(&d->alert, next);
 	d->journal.max_bytes = next->journal.max_bytes;
 	ga_server_reconf(&d->server, next);
 	if (ga_pull_reconf(&d->pull, next)) {
@@ -477,14 +487,17 @@ struct ga_daemon *ga_daemon_new(const struct ga_daemon_opts *opts)
 		/* what was unacknowledged before the power cut shows again,
 		 * and a journal still full says so */
 		ga_alert_journal_full(&d->alert, d->journal.full);
-		ga_alert_refresh(&d->alert);
 		/* hooks run their children as a user only while we are root */
+		d->hooks.store = &d->store;
 		err = ga_hook_setup(&d->hooks, &d->loop, &d->journal, d->conf,
 				    geteuid() == 0 && !d->conf->system.user[0]);
 		if (err) {
 			ga_log(LOG_ERR, "not starting: hooks: %s", strerror(-err));
 			goto fail;
 		}
+		/* after the hooks: alerts overdue now run escalate_hook again */
+		ga_alert_set_escalate(&d->alert, ga_daemon_escalate, d);
+		ga_alert_refresh(&d->alert);
 	}
 	ga_eventgrid_init(&d->eg);
 	ga_webhook_init(&d->webhook, d->conf, &d->eg, &ga_daemon_sink, d);

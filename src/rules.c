@@ -225,7 +225,8 @@ void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 	a->escalate_after_s = def->escalate_after_s;
 	memcpy(a->escalate_pattern, def->escalate_pattern,
 	       sizeof(a->escalate_pattern));
-	a->hook = "";
+	a->escalate_hook = def->escalate_hook;
+	a->hook = ga_rules_hook(c, cls, rule);
 	if (rule < 0 || (unsigned int)rule >= c->nrules) {
 		return;
 	}
@@ -247,6 +248,9 @@ void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 		memcpy(a->escalate_pattern, r->act.escalate_pattern,
 		       sizeof(a->escalate_pattern));
 	}
+	if (r->set & GA_RULE_SET_ESC_HOOK) {
+		a->escalate_hook = r->act.escalate_hook;
+	}
 	a->ignore = r->ignore;
 	if (a->ignore) {
 		/* never shown or rung */
@@ -257,7 +261,24 @@ void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 	}
 	a->quiet_ignore = strcmp(r->quiet, "ignore") == 0;
 	a->priority = r->priority;
-	a->hook = r->hook;
+}
+
+const char *ga_rules_hook(const struct ga_conf *c, int cls, int rule)
+{
+	const struct ga_conf_rule *r;
+
+	if (cls < 0 || cls >= GA_CLASS__COUNT) {
+		return "";
+	}
+	if (rule < 0 || (unsigned int)rule >= c->nrules) {
+		return c->alert[cls].hook;
+	}
+	r = &c->rule[rule];
+	if (r->set & GA_RULE_SET_HOOK) {
+		return r->hook;
+	}
+	/* ignore = yes drops the class's reaction, its hook too */
+	return r->ignore ? "" : c->alert[cls].hook;
 }
 
 bool ga_rules_lcd(const struct ga_conf *c, int cls, int rule,

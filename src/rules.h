@@ -29,6 +29,7 @@ struct ga_rules_action {
 	unsigned int priority; /* the LCD shows the highest first */
 	unsigned int escalate_after_s; /* 0 = no escalation */
 	uint8_t escalate_pattern[GA_OUT__COUNT];
+	const char *escalate_hook; /* run once when it escalates; "" = none */
 	const char *hook;    /* "" = none */
 };
 
@@ -53,6 +54,13 @@ int ga_rules_match(const struct ga_conf *c, const struct ga_msg *m);
 /* The actions of rule @rule (-1: none) for a message of class @cls. */
 void ga_rules_actions(const struct ga_conf *c, int cls, int rule,
 		      struct ga_rules_action *a);
+
+/* The [hook.NAME] an event of class @cls that matched rule @rule (-1:
+ * none) goes to, as ga_rules_actions() gives it: the rule's own hook =
+ * when it sets one (an empty one turns the class's off), else the class's
+ * hook = of [alert.<class>], except for a rule with ignore = yes. "" =
+ * none. Cheap: hook.c asks it for every journal record it scans. */
+const char *ga_rules_hook(const struct ga_conf *c, int cls, int rule);
 
 /* Just what the display needs of ga_rules_actions(), without building
  * the whole action (it runs for every kept message at each redraw):

@@ -38,7 +38,9 @@ struct row {
 	  "10m, 1h)" }, \
 	{ "alert." c ".escalate_outputs", "buzzer:fast", "buzzer:loud", \
 	  "alert." c ".escalate_outputs: unknown pattern 'loud' (on off blink " \
-	  "fast beep beep2 alarm)" }
+	  "fast beep beep2 alarm)" }, \
+	TEXT("alert." c ".escalate_hook", "notify"), \
+	TEXT("alert." c ".hook", "notify")
 
 static const struct row rows[] = {
 	{ "server.listen", "127.0.0.1:9443", "localhost:8443", "server.listen: "
@@ -238,6 +240,9 @@ static void test_get_reads_back(void **state)
 		at += (size_t)snprintf(text + at, sizeof(text) - at, "[%s]\n%s = %s\n",
 				       sect, dot + 1, w->good);
 	}
+	/* the hook the alert.<class>.hook rows name */
+	at += (size_t)snprintf(text + at, sizeof(text) - at,
+			       "[hook.notify]\ncommand = /bin/true\n");
 	nmsg = 0;
 	/* sections repeat here; the parser allows a section to reopen */
 	if (ga_conf_parse(&c, "all.conf", text, at, err_cb, NULL, &nerr)) {

@@ -2,7 +2,9 @@
  * limits), `gridalertd -t` errors as file:line (unknown hook name, bad
  * command, user after a privilege drop, the limit of hooks), and the
  * journal's HOOK watermark: replayed after a reopen, kept by compaction
- * together with the events above it. */
+ * together with the events above it; and real children spawned with no
+ * posix_spawn_file_actions_*() call per event (glibc allocates in them;
+ * the calls are counted by link-time wrapping, tests/hook.mk). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,12 +13,55 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <spawn.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "hook.h"
 #include "journal.h"
+#include "log.h"
+#include "loop.h"
+#include "rules.h"
+
+/* posix_spawn_file_actions_*() calls made by our objects */
+static unsigned long fa_calls;
+
+int __real_posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa);
+int __real_posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+					    int fd, int newfd);
+int __real_posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa,
+					    int fd, const char *path, int oflag,
+					    mode_t mode);
+int __wrap_posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa);
+int __wrap_posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+					    int fd, int newfd);
+int __wrap_posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa,
+					    int fd, const char *path, int oflag,
+					    mode_t mode);
+
+int __wrap_posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
+{
+	fa_calls++;
+	return __real_posix_spawn_file_actions_init(fa);
+}
+
+int __wrap_posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+					    int fd, int newfd)
+{
+	fa_calls++;
+	return __real_posix_spawn_file_actions_adddup2(fa, fd, newfd);
+}
+
+int __wrap_posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa,
+					    int fd, const char *path, int oflag,
+					    mode_t mode)
+{
+	fa_calls++;
+	return __real_posix_spawn_file_actions_addopen(fa, fd, path, oflag, mode);
+}
 
 struct argv_row {
 	const char *cmd;
@@ -276,6 +321,128 @@ static void test_journal_watermark(void **state)
 	}
 }
 
+static unsigned int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d)) {
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static struct ga_hooks *spawn_hs;
+
+static void spawn_event(void *arg, const struct ga_msg *m, bool replay)
+{
+	(void)arg;
+	if (!replay && spawn_hs) {
+		ga_hook_note(spawn_hs, m); /* as the daemon's apply does */
+	}
+}
+
+/* Real children through the loop: 20 events run (a script that checks
+ * its stdin, stdout and stderr), with no file-action call after setup, no
+ * descriptor left behind, and the reserved descriptors back on /dev/null
+ * between runs. */
+static void test_spawn_no_file_actions(void **state)
+{
+	static struct ga_conf c;
+	static struct ga_msg m;
+	static struct ga_hooks hs;
+	static struct ga_loop loop;
+	struct ga_journal j;
+	struct ga_journal_apply ap = { .event = spawn_event };
+	char dir[200], text[1024], path[240], out[240];
+	unsigned long after_setup;
+	unsigned int fds_before;
+	struct stat st;
+	FILE *f;
+	int len, lines = 0;
+
+	(void)state;
+	ga_log_setup(GA_LOG_NONE, 0);
+	snprintf(dir, sizeof(dir), "%s/ga-spawn-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h.sh", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	/* stdin is the JSON, stdout /dev/null, stderr a pipe */
+	fprintf(f, "#!/bin/sh\nread -r line\n"
+		"case \"$line\" in '{\"seq\":'*) ;; *) exit 2 ;; esac\n"
+		"[ \"$(readlink /proc/$$/fd/1)\" = /dev/null ] || exit 3\n"
+		"[ -p /proc/$$/fd/2 ] || exit 4\n"
+		"echo \"$GA_SEQ $GA_ESCALATED\" >>%s\n", out);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+	len = snprintf(text, sizeof(text), HEAD "[journal]\npath = %s/j\n"
+		       "[alert.sms]\nhook = n\n[hook.n]\ncommand = %s\n"
+		       "max_running = 2\n", dir, path);
+	assert_int_equal(ga_conf_parse(&c, "s.conf", text, (size_t)len, NULL,
+				       NULL, NULL), 0);
+	ga_loop_init(&loop);
+	assert_int_equal(ga_loop_setup(&loop, 64), 0);
+	ga_journal_init(&j);
+	assert_int_equal(ga_journal_open(&j, &c, &ap), 0);
+	fds_before = open_fds();
+	ga_hook_init(&hs);
+	fa_calls = 0;
+	assert_int_equal(ga_hook_setup(&hs, &loop, &j, &c, false), 0);
+	/* built once per run slot: init + three dup2 */
+	assert_int_equal(fa_calls, GA_CONF_HOOK_RUN_MAX * 4);
+	after_setup = fa_calls;
+	spawn_hs = &hs;
+	for (int i = 0; i < 20; i++) {
+		memset(&m, 0, sizeof(m));
+		m.cls = GA_CLASS_SMS;
+		m.key = (uint64_t)i + 1;
+		snprintf(m.text, sizeof(m.text), "event %d", i);
+		assert_int_equal(ga_journal_append(&j, &m), 0);
+		assert_int_equal(ga_journal_sync(&j), 0);
+	}
+	for (int i = 0; i < 1000 && hs.slot[0].ok + hs.slot[0].failed < 20; i++) {
+		assert_true(ga_loop_run_once(&loop, 10) >= 0);
+	}
+	assert_int_equal(hs.slot[0].failed, 0);
+	assert_int_equal(hs.slot[0].ok, 20);
+	assert_int_equal(fa_calls, after_setup); /* none per event */
+	f = fopen(out, "r");
+	assert_non_null(f);
+	while (fgets(text, sizeof(text), f)) {
+		assert_non_null(strstr(text, " 0\n"));
+		lines++;
+	}
+	fclose(f);
+	assert_int_equal(lines, 20);
+	for (unsigned int k = 0; k < GA_CONF_HOOK_RUN_MAX; k++) {
+		const struct ga_hook_run *r = &hs.slot[0].run[k];
+		struct stat null_st;
+
+		assert_int_equal(stat("/dev/null", &null_st), 0);
+		assert_int_equal(fstat(r->fd_in, &st), 0);
+		assert_true(st.st_rdev == null_st.st_rdev && S_ISCHR(st.st_mode));
+		assert_int_equal(fstat(r->fd_err, &st), 0);
+		assert_true(st.st_rdev == null_st.st_rdev && S_ISCHR(st.st_mode));
+	}
+	/* the null descriptor and two per run slot; nothing per event */
+	assert_int_equal(open_fds(), fds_before + 1 + 2 * GA_CONF_HOOK_RUN_MAX);
+	spawn_hs = NULL;
+	ga_hook_free(&hs);
+	assert_int_equal(open_fds(), fds_before);
+	ga_journal_close(&j);
+	ga_loop_free(&loop);
+	unlink(path);
+	unlink(out);
+	snprintf(path, sizeof(path), "%s/j", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_values),
 		cmocka_unit_test(test_journal_watermark),
+		cmocka_unit_test(test_spawn_no_file_actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -739,6 +739,248 @@ static void test_alert_escalation(void **state)
 	ga_alarm_close(&a);
 }
 
+/* ---- hooks in rules and classes ---------------------------------------- */
+
+static const char hooks_conf[] =
+	"[server]\nlisten = 127.0.0.1:1\n[webhook]\nsecret = s\n"
+	"[alert.sms]\nhook = classhook\nescalate_after = 10m\n"
+	"escalate_hook = eschook\n"
+	"[alert.chat]\nescalate_after = 5m\nescalate_outputs = buzzer:fast\n"
+	"[rule.own]\ntext = own\nhook = rulehook\n"
+	"[rule.none]\ntext = none\nhook =\n"
+	"[rule.inherit]\ntext = inherit\npriority = 3\n"
+	"[rule.spam]\ntext = spam\nignore = yes\n"
+	"[rule.esc]\ntext = esc\nescalate_hook = rulehook\n"
+	"[rule.chatesc]\nclass = chat\nescalate_hook = eschook\n"
+	"[hook.classhook]\ncommand = /bin/true\n"
+	"[hook.rulehook]\ncommand = /bin/echo \"two words\"\ntimeout = 1m\n"
+	"retry = 0\n"
+	"[hook.eschook]\ncommand = /bin/true\nmax_running = 2\n";
+
+/* hook = on [alert.<class>] is the default a rule inherits; a rule's own
+ * hook = (even an empty one) replaces it; ignore = yes drops it;
+ * escalate_hook comes from the class unless the rule sets one */
+static void test_hook_actions(void **state)
+{
+	static const struct {
+		int cls;
+		const char *rule; /* NULL: no rule matched */
+		const char *hook, *esc_hook;
+		unsigned int after_s;
+	} rows[] = {
+		{ GA_CLASS_SMS, NULL, "classhook", "eschook", 600 },
+		{ GA_CLASS_SMS, "own", "rulehook", "eschook", 600 },
+		{ GA_CLASS_SMS, "none", "", "eschook", 600 },
+		{ GA_CLASS_SMS, "inherit", "classhook", "eschook", 600 },
+		{ GA_CLASS_SMS, "spam", "", "eschook", 0 },
+		{ GA_CLASS_SMS, "esc", "classhook", "rulehook", 600 },
+		{ GA_CLASS_CHAT, NULL, "", "", 300 },
+		{ GA_CLASS_CHAT, "inherit", "", "", 300 },
+		{ GA_CLASS_CHAT, "chatesc", "", "eschook", 300 },
+	};
+	static struct ga_conf c;
+	struct errs e = { .n = 0 };
+
+	(void)state;
+	if (ga_conf_parse(&c, "h.conf", hooks_conf, sizeof(hooks_conf) - 1,
+			  collect, &e, NULL)) {
+		fail_msg("hooks_conf: %s", e.lines[0]);
+	}
+	for (size_t i = 0; i < GA_ARRAY_SIZE(rows); i++) {
+		struct ga_rules_action a;
+		int rule = -1;
+
+		for (unsigned int k = 0; rows[i].rule && k < c.nrules; k++) {
+			if (strcmp(c.rule[k].name, rows[i].rule) == 0) {
+				rule = (int)k;
+			}
+		}
+		ga_rules_actions(&c, rows[i].cls, rule, &a);
+		if (strcmp(a.hook, rows[i].hook) ||
+		    strcmp(a.escalate_hook, rows[i].esc_hook) ||
+		    a.escalate_after_s != rows[i].after_s ||
+		    strcmp(ga_rules_hook(&c, rows[i].cls, rule), rows[i].hook)) {
+			fail_msg("row %zu (%s): hook [%s] escalate_hook [%s] after "
+				 "%u, want [%s] [%s] %u", i,
+				 rows[i].rule ? rows[i].rule : "default", a.hook,
+				 a.escalate_hook, a.escalate_after_s,
+				 rows[i].hook, rows[i].esc_hook, rows[i].after_s);
+		}
+	}
+}
+
+/* `gridalertd -t`: hook names that name no [hook.NAME], and escalation
+ * without something to do, as file:line */
+static void test_hook_errors(void **state)
+{
+	static const char text[] =
+		"[server]\nlisten = 127.0.0.1:8443\n[webhook]\nsecret = s\n" /* 1-4 */
+		"[alert.sms]\n"                    /* 5 */
+		"hook = nope\n"                    /* 6 */
+		"[alert.chat]\n"                   /* 7 */
+		"escalate_after = 5m\n"            /* 8 */
+		"escalate_hook = gone\n"           /* 9 */
+		"[alert.sms_failed]\n"             /* 10 */
+		"escalate_hook = n\n"              /* 11 */
+		"[rule.a]\n"                       /* 12 */
+		"escalate_hook = missing\n"        /* 13 */
+		"escalate_after = 1m\n"            /* 14 */
+		"[rule.b]\n"                       /* 15 */
+		"class = sms_delivered\n"          /* 16 */
+		"escalate_after = 1m\n"            /* 17 */
+		"[hook.n]\n"                       /* 18 */
+		"command = /bin/true\n";           /* 19 */
+	static const char *want[] = {
+		"t.conf:11: alert.sms_failed: escalate_hook without escalate_after",
+		"t.conf:17: rule.b: escalate_after without escalate_outputs or "
+		"escalate_hook",
+		"t.conf:6: alert.sms: hook = nope, but there is no [hook.nope]",
+		"t.conf:9: alert.chat: escalate_hook = gone, but there is no "
+		"[hook.gone]",
+		"t.conf:13: rule.a: escalate_hook = missing, but there is no "
+		"[hook.missing]",
+	};
+	static struct ga_conf c;
+	struct errs e = { .n = 0 };
+
+	(void)state;
+	assert_int_equal(ga_conf_parse(&c, "t.conf", text, sizeof(text) - 1,
+				       collect, &e, NULL), -EINVAL);
+	for (size_t i = 0; i < GA_ARRAY_SIZE(want) && i < e.n; i++) {
+		if (strcmp(e.lines[i], want[i]) != 0) {
+			fail_msg("error %zu:\n  got  [%s]\n  want [%s]", i + 1,
+				 e.lines[i], want[i]);
+		}
+	}
+	assert_int_equal(e.n, GA_ARRAY_SIZE(want));
+}
+
+/* get/set/help of hook.NAME.KEY, as of rule.NAME.KEY */
+static void test_hook_get_set(void **state)
+{
+	static const struct {
+		const char *key, *want;
+	} rows[] = {
+		{ "hook.rulehook.command", "/bin/echo \"two words\"" },
+		{ "hook.rulehook.timeout", "1m" },
+		{ "hook.rulehook.retry", "0" },
+		{ "hook.rulehook.max_running", "1" },
+		{ "hook.rulehook.user", "" },
+		{ "hook.eschook.max_running", "2" },
+		{ "hook.eschook.timeout", "10" },
+		{ "alert.sms.hook", "classhook" },
+		{ "alert.sms.escalate_hook", "eschook" },
+		{ "rule.own.hook", "rulehook" },
+		{ "rule.esc.escalate_hook", "rulehook" },
+	};
+	static struct ga_conf c;
+	const char *help, *def;
+	char out[300];
+
+	(void)state;
+	assert_int_equal(ga_conf_parse(&c, "h.conf", hooks_conf,
+				       sizeof(hooks_conf) - 1, NULL, NULL, NULL), 0);
+	for (size_t i = 0; i < GA_ARRAY_SIZE(rows); i++) {
+		assert_int_equal(ga_conf_get(&c, rows[i].key, out, sizeof(out)), 0);
+		if (strcmp(out, rows[i].want)) {
+			fail_msg("get %s: [%s], want [%s]", rows[i].key, out,
+				 rows[i].want);
+		}
+	}
+	assert_int_equal(ga_conf_get(&c, "hook.nosuch.command", out, sizeof(out)),
+			 -ENOENT);
+	assert_int_equal(ga_conf_get(&c, "hook.eschook.colour", out, sizeof(out)),
+			 -ENOENT);
+	assert_true(ga_conf_rule_key_info("hook.any.retry", &help, &def));
+	assert_string_equal(def, "3");
+	assert_non_null(strstr(help, "again after a failure"));
+	assert_false(ga_conf_rule_key_info("hook.any.colour", &help, &def));
+	/* set checks a value alone; a new hook name is fine */
+	assert_int_equal(ga_conf_check_value("hook.new.command", "/bin/x y", NULL,
+					     NULL), 0);
+	{
+		struct errs e = { .n = 0 };
+
+		assert_int_equal(ga_conf_check_value("hook.new.timeout", "2h",
+						     collect, &e), -EINVAL);
+		assert_string_equal(e.lines[0], "set:1: hook.new.timeout: '2h' is "
+				    "not a duration up to 3600s (600, 90s, 10m, 1h)");
+	}
+	assert_int_equal(ga_conf_check_value("hook.new.max_running", "5", NULL,
+					     NULL), -EINVAL);
+	assert_int_equal(ga_conf_check_value("hook.bad name.command", "/x", NULL,
+					     NULL), -ENOENT);
+}
+
+static unsigned int esc_calls;
+static char esc_last[64];
+
+static void esc_cb(void *arg, const struct ga_msg *m, const char *hook)
+{
+	(void)arg;
+	esc_calls++;
+	snprintf(esc_last, sizeof(esc_last), "%u %s", m->seq, hook);
+}
+
+/* escalate_hook through alert.c: handed on once when the alert escalates
+ * (not at every refresh), not for an acknowledged one, and again after a
+ * restart (a new ga_alert over the replayed store) while it stays
+ * unacknowledged and overdue */
+static void test_alert_escalate_hook(void **state)
+{
+	static const char text[] =
+		"[server]\nlisten = 127.0.0.1:1\n[webhook]\nsecret = s\n"
+		"[alert.sms]\nescalate_after = 10m\nescalate_hook = n\n"
+		"[rule.other]\nfrom = +1777\nescalate_hook = m\n"
+		"[hook.n]\ncommand = /bin/true\n[hook.m]\ncommand = /bin/true\n";
+	static struct ga_loop loop;
+	static struct ga_alarm a;
+	static struct ga_alert al;
+	static struct ga_conf c;
+	int64_t t = (int64_t)time(NULL);
+	const struct ga_msg *old, *fresh;
+	char want[64];
+
+	(void)state;
+	ga_log_setup(GA_LOG_NONE, 0);
+	assert_int_equal(ga_conf_parse(&c, "e.conf", text, sizeof(text) - 1,
+				       NULL, NULL, NULL), 0);
+	ga_loop_init(&loop);
+	ga_loop_set_clock(&loop, clk, NULL);
+	ga_store_init(&store);
+	ga_alarm_setup(&a, &loop, set_level, NULL);
+	ga_alert_setup(&al, &c, &loop, &store, &a, show, NULL);
+	ga_alert_set_escalate(&al, esc_cb, NULL);
+	esc_calls = 0;
+
+	old = add_at("+1555", t - 700, true, &al);
+	fresh = add_at("+1555", t, false, &al);
+	ga_alert_refresh(&al);
+	assert_int_equal(esc_calls, 1);
+	snprintf(want, sizeof(want), "%u n", old->seq);
+	assert_string_equal(esc_last, want);
+	ga_alert_refresh(&al);
+	assert_int_equal(esc_calls, 1); /* once, not per refresh */
+	(void)fresh;
+
+	/* a rule's own escalate_hook */
+	add_at("+1777", t - 601, false, &al);
+	ga_alert_refresh(&al);
+	assert_int_equal(esc_calls, 2);
+	assert_non_null(strstr(esc_last, " m"));
+	ga_alert_close(&al);
+
+	/* a restart: the overdue alerts escalate, and call, again */
+	ga_alert_setup(&al, &c, &loop, &store, &a, show, NULL);
+	ga_alert_set_escalate(&al, esc_cb, NULL);
+	assert_int_equal(ga_store_ack(&store, old->seq), 0);
+	ga_alert_refresh(&al);
+	assert_int_equal(esc_calls, 3); /* +1777 only: the old one is acked */
+	assert_non_null(strstr(esc_last, " m"));
+	ga_alert_close(&al);
+	ga_alarm_close(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -754,6 +996,10 @@ int main(void)
 		cmocka_unit_test(test_alert_uses_rules),
 		cmocka_unit_test(test_escalated),
 		cmocka_unit_test(test_alert_escalation),
+		cmocka_unit_test(test_hook_actions),
+		cmocka_unit_test(test_hook_errors),
+		cmocka_unit_test(test_hook_get_set),
+		cmocka_unit_test(test_alert_escalate_hook),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
