@@ -75,25 +75,6 @@ def body(tmpl, first, n):
                             for i in range(n)) + "]").encode()
 
 
-def read_response(s):
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        d = s.recv(65536)
-        if not d:
-            raise ConnectionError("closed before a response head")
-        buf += d
-    head, _, rest = buf.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
-    n = int(m.group(1)) if m else 0
-    while len(rest) < n:
-        d = s.recv(65536)
-        if not d:
-            raise ConnectionError("closed inside a response body")
-        rest += d
-    return status, rest[:n]
-
-
 def run_once(build, work, name, singles, batches):
     d = os.path.join(work, name)
     os.makedirs(d)
@@ -117,7 +98,7 @@ def run_once(build, work, name, singles, batches):
                           b"Content-Type: application/json\r\n"
                           b"X-Gridalert-Key: " + SECRET.encode() +
                           b"\r\nContent-Length: %d\r\n\r\n" % len(b) + b)
-                status, rb = read_response(s)
+                status, _, rb, _ = H.read_response(s)
                 if status != 200 or b'"accepted":%d' % n not in rb:
                     raise RuntimeError("%s: answer %d %r" % (name, status, rb))
         s.close()

@@ -6,6 +6,7 @@ only (Debian 12).
   sms_event(eid)     the sample SMS event of board/sim/events
   client_context()   TLS client without verification (the daemon makes
                      its own self-signed certificate)
+  read_response(s)   one HTTP/1.1 response from a socket
   write_conf(...)    a sim-board gridalert.conf in a work directory
   Proc               a program with its output in a log file; stop() is
                      SIGTERM, then SIGKILL after a bound
@@ -50,6 +51,31 @@ def client_context():
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     return ctx
+
+
+def read_response(s, buf=b""):
+    """One HTTP/1.1 response from s, buf holding what was read of it
+    already; returns (status, headers with lower-case names, body, the
+    bytes after it)."""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(65536)
+        if not d:
+            raise ConnectionError("closed before a full response head")
+        buf += d
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    hdrs = {}
+    for ln in lines[1:]:
+        k, _, v = ln.partition(":")
+        hdrs[k.strip().lower()] = v.strip()
+    n = int(hdrs.get("content-length", "0"))
+    while len(rest) < n:
+        d = s.recv(65536)
+        if not d:
+            raise ConnectionError("closed inside a response body")
+        rest += d
+    return status, hdrs, rest[:n], rest[n:]
 
 
 def write_conf(d, port, secret, journal_bytes, max_connections=None):
