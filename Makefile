@@ -62,7 +62,7 @@ endif
 # 64-bit file offsets on the 32-bit boards too (armel, armhf): a journal
 # may grow to 4 GiB, and readdir() on a 64-bit file system fails with
 # EOVERFLOW without it (as Buildroot's own CFLAGS do); no-op on 64-bit.
-GA_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -DJSMN_STRICT $(GA_WARN) -MMD -MP \
+GA_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(GA_WARN) -MMD -MP \
 	-Isrc -Idrivers -Idrivers/lcd -Idrivers/gpio
 # No C++ exceptions or cancellation to unwind through: the .eh_frame
 # tables are 16 KB of a 180 KB daemon (size target, docs/architecture.md); with -g the

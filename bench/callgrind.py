@@ -40,15 +40,14 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import ssl
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+import harness as H  # noqa: E402
+
 SECRET = "bench-secret"
 TIMEOUT_S = 60          # one request under callgrind: far less than this
 START_TIMEOUT_S = 120   # start-up under callgrind (key generation included)
@@ -66,19 +65,8 @@ BATCH = 100
 PHASES = ("tls", "http", "parse", "journal", "alert", "other", "total")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 def event_template():
-    with open(os.path.join(ROOT, "board/sim/events/sms-received.json")) as f:
-        ev = json.load(f)[0]
-    ev["id"] = "@ID@"
-    return json.dumps(ev)
+    return json.dumps(H.sms_event("@ID@"))
 
 
 def body(tmpl, first, n):
@@ -87,75 +75,19 @@ def body(tmpl, first, n):
                             for i in range(n)) + "]").encode()
 
 
-def write_conf(d, port):
-    conf = os.path.join(d, "gridalert.conf")
-    with open(conf, "w") as f:
-        f.write("""[server]
-listen = 127.0.0.1:%d
-cert = server.crt
-key = server.key
-auto_cert = yes
-[webhook]
-secret = %s
-[journal]
-path = journal
-max_bytes = 67108864
-[lcd]
-driver = sim
-[gpio]
-driver = sim
-[control]
-socket = ctl.sock
-""" % (port, SECRET))
-    return conf
-
-
-def read_response(s):
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        d = s.recv(65536)
-        if not d:
-            raise ConnectionError("closed before a response head")
-        buf += d
-    head, _, rest = buf.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
-    n = int(m.group(1)) if m else 0
-    while len(rest) < n:
-        d = s.recv(65536)
-        if not d:
-            raise ConnectionError("closed inside a response body")
-        rest += d
-    return status, rest[:n]
-
-
 def run_once(build, work, name, singles, batches):
     d = os.path.join(work, name)
     os.makedirs(d)
-    port = free_port()
-    conf = write_conf(d, port)
     out = os.path.join(d, "callgrind.out")
     env = dict(os.environ, GRIDALERT_BENCH_NO_FSYNC="1")
-    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-           os.path.join(build, "gridalertd"), "-f", "-c", conf]
-    log = open(os.path.join(d, "daemon.log"), "w")
-    p = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    p, _, raw = H.start_daemon(
+        os.path.join(build, "gridalertd"), d, SECRET, 64 << 20, env=env,
+        wrapper=["valgrind", "--tool=callgrind",
+                 "--callgrind-out-file=" + out],
+        start_s=START_TIMEOUT_S, stop_s=START_TIMEOUT_S)
     try:
-        end = time.time() + START_TIMEOUT_S
-        while True:
-            try:
-                raw = socket.create_connection(("127.0.0.1", port), 0.5)
-                break
-            except OSError:
-                if p.poll() is not None or time.time() > end:
-                    raise RuntimeError("gridalertd did not start under "
-                                       "callgrind; see %s/daemon.log" % d)
-                time.sleep(0.2)
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
         raw.settimeout(TIMEOUT_S)
-        s = ctx.wrap_socket(raw)
+        s = H.client_context().wrap_socket(raw)
         tmpl = event_template()
         seq = 0
         for n, count in ((1, singles), (BATCH, batches)):
@@ -166,19 +98,12 @@ def run_once(build, work, name, singles, batches):
                           b"Content-Type: application/json\r\n"
                           b"X-Gridalert-Key: " + SECRET.encode() +
                           b"\r\nContent-Length: %d\r\n\r\n" % len(b) + b)
-                status, rb = read_response(s)
+                status, _, rb, _ = H.read_response(s)
                 if status != 200 or b'"accepted":%d' % n not in rb:
                     raise RuntimeError("%s: answer %d %r" % (name, status, rb))
         s.close()
     finally:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(START_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        log.close()
+        p.stop()
     return inclusive(out)
 
 

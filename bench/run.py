@@ -14,36 +14,17 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+import harness as H  # noqa: E402
+
 SECRET = "bench-secret"
 BUILD = "build/host"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def wait_port(port, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
 
 
 def rss_kib(pid):
@@ -56,15 +37,8 @@ def rss_kib(pid):
     return out
 
 
-def sms_event(idx_placeholder=True):
-    with open(os.path.join(ROOT, "board/sim/events/sms-received.json")) as f:
-        ev = json.load(f)[0]
-    ev["id"] = "@ID@" if idx_placeholder else ev["id"]
-    return ev
-
-
 def body_file(dirname, n):
-    ev = sms_event()
+    ev = H.sms_event("@ID@")
     path = os.path.join(dirname, "body-%d.json" % n)
     with open(path, "w") as f:
         json.dump([ev] * n, f)
@@ -149,56 +123,12 @@ def ctl_status(sock):
     return dict(l.split(": ", 1) for l in out.splitlines() if ": " in l)
 
 
-class Proc:
-    def __init__(self, cmd, env=None, log=None):
-        self.log = open(log, "w") if log else subprocess.DEVNULL
-        self.p = subprocess.Popen(cmd, env=env, stdout=self.log,
-                                  stderr=subprocess.STDOUT)
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(15)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-
-
-def write_conf(d, port, extra=""):
-    conf = os.path.join(d, "gridalert.conf")
-    with open(conf, "w") as f:
-        f.write("""[server]
-listen = 127.0.0.1:%d
-cert = server.crt
-key = server.key
-auto_cert = yes
-max_connections = 32
-[webhook]
-secret = %s
-[journal]
-path = journal
-max_bytes = 1073741824
-[lcd]
-driver = sim
-[gpio]
-driver = sim
-[control]
-socket = ctl.sock
-%s
-""" % (port, SECRET, extra))
-    return conf
-
-
-def start_gridalertd(build, d, env_extra=None, extra="", binary="gridalertd"):
-    port = free_port()
-    conf = write_conf(d, port, extra)
+def start_gridalertd(build, d, env_extra=None, binary="gridalertd"):
     env = dict(os.environ)
     env.update(env_extra or {})
-    p = Proc([os.path.join(build, binary), "-f", "-c", conf], env=env,
-             log=os.path.join(d, "daemon.log"))
-    if not wait_port(port):
-        raise RuntimeError("gridalertd did not start; see %s/daemon.log" % d)
+    p, port, s = H.start_daemon(os.path.join(build, binary), d, SECRET,
+                                1 << 30, env=env, max_connections=32)
+    s.close()
     return p, port
 
 
@@ -229,22 +159,21 @@ def main():
     idle = rss_kib(ga.p.pid)
     ref_dir = os.path.join(work, "reference")
     os.makedirs(ref_dir)
-    ref_port = free_port()
     # The reference with TCP_NODELAY: the comparison. The same script as
     # most people leave it (Nagle + delayed ACK: ~40 ms a reply) is
     # measured too, in rows of its own.
     def reference(name, *extra):
-        port = free_port()
-        p = Proc([sys.executable, os.path.join(ROOT, "bench/reference_receiver.py"),
-                  str(port), os.path.join(ga_dir, "server.crt"),
-                  os.path.join(ga_dir, "server.key"),
-                  os.path.join(ref_dir, name + ".jsonl"), SECRET] + list(extra),
-                 log=os.path.join(ref_dir, name + ".log"))
-        wait_port(port)
+        port = H.free_port()
+        p, s = H.start([sys.executable, os.path.join(ROOT, "bench/reference_receiver.py"),
+                        str(port), os.path.join(ga_dir, "server.crt"),
+                        os.path.join(ga_dir, "server.key"),
+                        os.path.join(ref_dir, name + ".jsonl"), SECRET] + list(extra),
+                       port, os.path.join(ref_dir, name + ".log"),
+                       "the reference receiver")
+        s.close()
         return p, "https://127.0.0.1:%d/api/events" % port
 
-    ref, ref_url = reference("events", "nodelay")
-    naive, naive_url = reference("events-naive")
+    ref = naive = None
     ga_url = "https://127.0.0.1:%d/api/events" % ga_port
     ga_sock = os.path.join(ga_dir, "ctl.sock")
 
@@ -258,6 +187,8 @@ def main():
         return g, r
 
     try:
+        ref, ref_url = reference("events", "nodelay")
+        naive, naive_url = reference("events-naive")
         # c1: the disk's sync p99 is probed right before each run, by a
         # stream of syncs as long as the run, so that each run's p99 is
         # judged against the disk of its moment (this shared disk's p99
@@ -310,9 +241,9 @@ def main():
         M["rss_kib"]["after_100k"] = rss_kib(ga.p.pid)
         M["rss_kib"]["before_100k"] = before
     finally:
-        ga.stop()
-        ref.stop()
-        naive.stop()
+        for p in (ga, ref, naive):
+            if p:
+                p.stop()
 
     def side_daemon(name, env=None, binary="gridalertd"):
         dd = os.path.join(work, name)

@@ -6,7 +6,7 @@
 #                    make test through tests/integration/test_fuzz_smoke.sh
 FUZZ_O := build/fuzz
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -DJSMN_STRICT -Isrc -Idrivers \
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -Idrivers \
 	-Idrivers/lcd -Idrivers/gpio \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB_SRCS := $(LIB_SRCS)

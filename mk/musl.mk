@@ -6,13 +6,12 @@ MUSL_PREFIX ?= $(abspath build/musl/prefix)
 # the tarballs: COMPAT_MBEDTLS_TAR, COMPAT_GPIOD_TAR of mk/compat.mk
 
 # The prefix's include/ holds the libraries' headers and links to the
-# kernel's UAPI headers and jsmn's header-only parser (musl-gcc sees
-# /usr/include/x86_64-linux-musl only).
+# kernel's UAPI headers (musl-gcc sees /usr/include/x86_64-linux-musl only).
 $(MUSL_PREFIX)/.headers:
 	$(Q)scripts/deps.sh build musl
 	$(Q)mkdir -p $(MUSL_PREFIX)/include $(MUSL_PREFIX)/lib
 	$(Q)for d in /usr/include/linux /usr/include/asm-generic \
-		/usr/include/$$(gcc -dumpmachine)/asm /usr/include/jsmn.h; do \
+		/usr/include/$$(gcc -dumpmachine)/asm; do \
 		ln -sfn $$d $(MUSL_PREFIX)/include/$$(basename $$d) || exit 1; done
 	$(Q)touch $@
 

@@ -6,8 +6,8 @@
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
-	[build]="gcc make pkg-config libc6-dev libmbedtls-dev libgpiod-dev libjsmn-dev"
-	[test]="libcmocka-dev curl openssl python3 procps iproute2 clang libclang-rt-14-dev xz-utils bc cpio rsync file unzip testssl.sh wrk valgrind busybox util-linux"
+	[build]="gcc make pkg-config libc6-dev libmbedtls-dev libgpiod-dev"
+	[test]="libcmocka-dev libjsmn-dev curl openssl python3 procps iproute2 clang libclang-rt-14-dev xz-utils bc cpio rsync file unzip testssl.sh wrk valgrind busybox util-linux"
 	[fuzz]="clang libclang-rt-14-dev"
 	[bench]="wrk python3 linux-perf"
 	[cross-aarch64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libmbedtls-dev:arm64 libgpiod-dev:arm64 libcmocka-dev:arm64"

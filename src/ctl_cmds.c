@@ -308,6 +308,60 @@ static int ga_cmd_sim_press(void *arg, struct ga_span args, struct ga_ctl_out *o
 	return err;
 }
 
+/* inject's classes: an Event Grid event of the type the parser maps to that
+ * class (docs/events.md), TEXT in the data member it shows. */
+struct ga_inject_class {
+	const char *name;	/* the CLASS argument */
+	const char *subject;
+	const char *type;	/* eventType after "Microsoft.Communication." */
+	const char *data;	/* data members before the text, each with its ',' */
+	const char *text_key;	/* the data member that carries TEXT */
+	bool message_id;	/* a messageId after the text: the event's number */
+};
+
+static const struct ga_inject_class ga_inject_classes[] = {
+	{ .name = "sms", .subject = "/phonenumber/0", .type = "SMSReceived",
+	  .data = "\"from\":\"+10000000000\",\"to\":\"+10000000001\",",
+	  .text_key = "message" },
+	{ .name = "sms_failed", .subject = "/phonenumber/0",
+	  .type = "SMSDeliveryReportReceived",
+	  .data = "\"from\":\"+10000000001\",\"to\":\"+10000000000\","
+		  "\"deliveryStatus\":\"Failed\",",
+	  .text_key = "deliveryStatusDetails" },
+	{ .name = "chat", .subject = "thread/0", .type = "ChatMessageReceived",
+	  .data = "\"senderDisplayName\":\"gridalertctl\",",
+	  .text_key = "messageBody", .message_id = true },
+};
+
+static const struct ga_inject_class *ga_inject_class_find(struct ga_span name)
+{
+	for (size_t i = 0; i < GA_ARRAY_SIZE(ga_inject_classes); i++) {
+		if (ga_span_eq(name, ga_span_str(ga_inject_classes[i].name))) {
+			return &ga_inject_classes[i];
+		}
+	}
+	return NULL;
+}
+
+/* The one-event array inject posts, id "inject-ID", text already JSON-escaped;
+ * snprintf's result (>= size: it did not fit). */
+static int ga_inject_body(char *buf, size_t size,
+			  const struct ga_inject_class *c,
+			  unsigned long long id, const char *text)
+{
+	char message_id[48] = "";	/* ,"messageId":"" and 20 digits */
+
+	if (c->message_id) {
+		snprintf(message_id, sizeof(message_id), ",\"messageId\":\"%llu\"",
+			 id);
+	}
+	return snprintf(buf, size, "[{\"id\":\"inject-%llu\",\"topic\":"
+			"\"gridalertctl\",\"subject\":\"%s\",\"eventType\":"
+			"\"Microsoft.Communication.%s\",\"data\":{%s\"%s\":\"%s\"%s}}]",
+			id, c->subject, c->type, c->data, c->text_key, text,
+			message_id);
+}
+
 /* `inject CLASS [TEXT]`: an event through the same path as the network
  * (webhook, parser, journal with fsync, alert), for an installation check. */
 static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
@@ -317,6 +371,7 @@ static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	struct ga_daemon *d = arg;
 	struct ga_span cls = args, rest = GA_SPAN_NULL;
 	const char *sp = memchr(args.ptr, ' ', args.len);
+	const struct ga_inject_class *c;
 	struct ga_webhook_req req;
 	struct ga_webhook_resp resp;
 	char rbody[GA_CONN_BODY_MAX];
@@ -330,25 +385,9 @@ static int ga_cmd_inject(void *arg, struct ga_span args, struct ga_ctl_out *o)
 	}
 	ga_json_escape(rest.len ? rest : GA_SPAN_LIT("gridalert test message"),
 		       text, sizeof(text));
-	if (ga_span_eq(cls, GA_SPAN_LIT("sms"))) {
-		n = snprintf(body, sizeof(body), "[{\"id\":\"inject-%llu\",\"topic\":"
-			     "\"gridalertctl\",\"subject\":\"/phonenumber/0\",\"eventType\":"
-			     "\"Microsoft.Communication.SMSReceived\",\"data\":{\"from\":"
-			     "\"+10000000000\",\"to\":\"+10000000001\",\"message\":\"%s\"}}]",
-			     id, text);
-	} else if (ga_span_eq(cls, GA_SPAN_LIT("sms_failed"))) {
-		n = snprintf(body, sizeof(body), "[{\"id\":\"inject-%llu\",\"topic\":"
-			     "\"gridalertctl\",\"subject\":\"/phonenumber/0\",\"eventType\":"
-			     "\"Microsoft.Communication.SMSDeliveryReportReceived\",\"data\":{"
-			     "\"from\":\"+10000000001\",\"to\":\"+10000000000\","
-			     "\"deliveryStatus\":\"Failed\",\"deliveryStatusDetails\":\"%s\"}}]",
-			     id, text);
-	} else if (ga_span_eq(cls, GA_SPAN_LIT("chat"))) {
-		n = snprintf(body, sizeof(body), "[{\"id\":\"inject-%llu\",\"topic\":"
-			     "\"gridalertctl\",\"subject\":\"thread/0\",\"eventType\":"
-			     "\"Microsoft.Communication.ChatMessageReceived\",\"data\":{"
-			     "\"senderDisplayName\":\"gridalertctl\",\"messageBody\":\"%s\","
-			     "\"messageId\":\"%llu\"}}]", id, text, id);
+	c = ga_inject_class_find(cls);
+	if (c) {
+		n = ga_inject_body(body, sizeof(body), c, id, text);
 	}
 	if (n < 0 || (size_t)n >= sizeof(body)) {
 		ga_ctl_printf(o, "usage: inject sms|sms_failed|chat [TEXT]\n");

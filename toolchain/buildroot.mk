@@ -1,6 +1,6 @@
 # toolchain/buildroot.mk - BR_SDK=/path/to/sdk: a Buildroot SDK (make sdk,
 # unpacked; relocate-sdk.sh run). Its bin/<tuple>-gcc is the compiler and
-# <tuple>/sysroot holds mbedTLS, libgpiod and jsmn of the image, so the
+# <tuple>/sysroot holds mbedTLS and libgpiod of the image, so the
 # binaries match what the board runs.
 BR_SDK_GCC := $(firstword $(wildcard $(BR_SDK)/bin/*-buildroot-linux-*-gcc))
 ifeq ($(BR_SDK_GCC),)

@@ -2,7 +2,7 @@
 # musl-tools (musl-gcc: this machine's gcc on musl 1.2.3's headers and
 # libraries) into build/musl/, against mbedTLS 3.6.6 and libgpiod 2.2.4
 # built for musl from THIRD_PARTY into build/musl/prefix by mk/musl.mk and
-# linked statically (jsmn is header-only). The C library itself is musl's
+# linked statically. The C library itself is musl's
 # libc.so unless STATIC=1 (build/musl-static/).
 #
 # For a board, a Buildroot musl toolchain needs none of this: build its SDK
@@ -29,7 +29,7 @@ DEPS_EXTRA += musl compat
 PKG_CONFIG := env PKG_CONFIG_LIBDIR=$(MUSL_PREFIX)/lib/pkgconfig pkg-config
 # musl-gcc searches only musl's include directory; the prefix also links
 # the kernel's UAPI headers (linux/, asm/, asm-generic/), which libgpiod
-# and our i2c and watchdog drivers include, and jsmn.h. A system directory:
+# and our i2c and watchdog drivers include. A system directory:
 # <linux/ioctl.h> redefines musl's _IOC macros (to the same values).
 MBEDTLS_CFLAGS := -isystem $(MUSL_PREFIX)/include
 MBEDTLS_LIBS := $(MUSL_PREFIX)/lib/libmbedtls.a $(MUSL_PREFIX)/lib/libmbedx509.a \

@@ -30,6 +30,10 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "support"))
+from harness import client_context, read_response  # noqa: E402
+
 TIMEOUT_S = 10
 STORM_MAX_S = 300
 SMS = ('[{"id":"%s","topic":"/subscriptions/0/resourceGroups/r/providers/'
@@ -44,36 +48,6 @@ SMS = ('[{"id":"%s","topic":"/subscriptions/0/resourceGroups/r/providers/'
 def fp_of(der):
     h = hashlib.sha256(der).hexdigest().upper()
     return "SHA256 " + ":".join(h[i:i + 2] for i in range(0, 64, 2))
-
-
-def client_ctx():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
-def read_response(s, buf):
-    """One HTTP/1.1 response from s; returns (status, headers, body, rest)."""
-    while b"\r\n\r\n" not in buf:
-        d = s.recv(65536)
-        if not d:
-            raise ConnectionError("closed before a full response head")
-        buf += d
-    head, _, rest = buf.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    hdrs = {}
-    for ln in lines[1:]:
-        k, _, v = ln.partition(":")
-        hdrs[k.strip().lower()] = v.strip()
-    n = int(hdrs.get("content-length", "0"))
-    while len(rest) < n:
-        d = s.recv(65536)
-        if not d:
-            raise ConnectionError("closed inside a response body")
-        rest += d
-    return status, hdrs, rest[:n], rest[n:]
 
 
 def request(method, path, body=b"", close=False):
@@ -123,7 +97,7 @@ class Storm:
 
     def connect(self):
         raw = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT_S)
-        s = client_ctx().wrap_socket(raw)
+        s = client_context().wrap_socket(raw)
         return s, fp_of(s.getpeercert(binary_form=True))
 
     def new_conn_loop(self, tid):
@@ -212,7 +186,7 @@ def hold(argv):
     port, mode, fifo, out = int(argv[0]), argv[1], argv[2], argv[3]
     sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S)
     inbio, outbio = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = client_ctx().wrap_bio(inbio, outbio)
+    obj = client_context().wrap_bio(inbio, outbio)
     try:
         obj.do_handshake()
     except ssl.SSLWantReadError:
@@ -273,7 +247,7 @@ def hold(argv):
 
 def fingerprint(argv):
     raw = socket.create_connection(("127.0.0.1", int(argv[0])), timeout=TIMEOUT_S)
-    with client_ctx().wrap_socket(raw) as s:
+    with client_context().wrap_socket(raw) as s:
         print(fp_of(s.getpeercert(binary_form=True)))
 
 

@@ -25,15 +25,16 @@ import os
 import random
 import re
 import signal
-import ssl
 import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "support")]
 import board as B  # noqa: E402
+import harness as H  # noqa: E402
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ROOT = H.ROOT
 VMDIR, CACHE = sys.argv[1], sys.argv[2]
 CUTS = int(os.environ.get("VM_CUTS", "20"))
 # TCG on a shared 2-core machine: generous, but every wait is bounded
@@ -307,25 +308,21 @@ class Poster:
         self.accepted = {}      # id -> times answered accepted:1
         self.duplicate = {}     # id -> times answered duplicates:1
         self.unanswered = []    # ids in flight when the posting stopped
-        self.template = json.load(open(os.path.join(
-            ROOT, "board/sim/events/sms-received.json")))
+        self.template = H.sms_event()
         self.threads = [threading.Thread(target=self.run, args=(i,),
                                          daemon=True) for i in range(n)]
         for t in self.threads:
             t.start()
 
     def post(self, conn, eid):
-        ev = json.loads(json.dumps(self.template))
-        ev[0]["id"] = eid
+        ev = [dict(self.template, id=eid)]
         conn.request("POST", "/api/events?code=" + SECRET, json.dumps(ev),
                      {"Content-Type": "application/json"})
         r = conn.getresponse()
         return r.status, r.read()
 
     def run(self, i):
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
+        ctx = H.client_context()
         conn = None
         n = 0
         while not self.stop:
@@ -370,9 +367,7 @@ SECRET = None
 
 def healthz(port, timeout):
     """Until the board answers /healthz 200 over the forwarded port."""
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
+    ctx = H.client_context()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -418,7 +413,7 @@ def virt_session():
         os.remove(disk)
     B.make_disk(disk)
     mon = os.path.join(RUN, "virt.mon")
-    port = free_port()
+    port = H.free_port()
     images = ["virt-gpiod2.cpio.gz", "virt-gpiod1.cpio.gz"]
 
     def vboot(k):
@@ -479,9 +474,7 @@ def virt_session():
     acked = set(poster.accepted) | set(poster.duplicate)
     twice = [i for i, n in poster.accepted.items() if n > 1]
     # every event that got a 200 is known: a re-post answers duplicates
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
+    ctx = H.client_context()
     conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx,
                                        timeout=30)
     lost = []
@@ -558,15 +551,6 @@ def watchdog(c):
           "watchdog within its timeout (%.1f s; QEMU -no-reboot exits)" % dt,
           gone and dt <= 10 + 5, "QEMU %s after %.1f s" % (
               "exited" if gone else "still running", dt))
-
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def main():

@@ -8,7 +8,7 @@ GRIDALERT_VERSION = 0.1.0
 # The firmware tree lives inside the gridalert source tree.
 GRIDALERT_SITE = $(BR2_EXTERNAL_GRIDALERT_PATH)/..
 GRIDALERT_SITE_METHOD = local
-GRIDALERT_DEPENDENCIES = host-pkgconf mbedtls jsmn \
+GRIDALERT_DEPENDENCIES = host-pkgconf mbedtls \
 	$(if $(BR2_PACKAGE_LIBGPIOD2),libgpiod2,libgpiod)
 GRIDALERT_BOARD = $(call qstrip,$(BR2_PACKAGE_GRIDALERT_BOARD))
 
