@@ -47,14 +47,21 @@ $(VM_O)/aarch64-gpiod2/.built: $(VM_GPIOD2_PREFIX)/lib/libgpiod.a FORCE
 
 $(VM_CACHE)/%/kernel/.done: | vm-deps
 	$(Q)scripts/vm-fetch.sh $(VM_CACHE) $*
+# made by a pattern rule for another's prerequisite: not to be deleted
+.PRECIOUS: $(VM_CACHE)/%/kernel/.done
 
 # one initramfs per board and backend (rpi3-gpiod1.cpio.gz, ...), repacked
-# every time (a second); rpi0 is the armel build on an ARMv6 kernel
-$(VM_O)/%.cpio.gz: FORCE
-	$(Q)b=$*; board=$${b%%-*}; gpiod=$${b#*-}; \
-	case $$board in rpi0) arch=armel t=armel ;; *) arch=arm64 t=aarch64 ;; esac; \
-	$(MAKE) --no-print-directory $(VM_CACHE)/$$arch/kernel/.done $(VM_O)/$$t-$$gpiod/.built && \
-		scripts/vm-pack.sh $$board $(VM_O)/$$t-$$gpiod $(VM_CACHE) $@
+# every time (a second); rpi0 is the armel build on an ARMv6 kernel. The
+# builds are prerequisites, not sub-makes: under make -j two images share
+# one build (rpi3 and virt), and two sub-makes of it clobbered each other.
+$(VM_O)/rpi3-%.cpio.gz: $(VM_CACHE)/arm64/kernel/.done $(VM_O)/aarch64-%/.built FORCE
+	$(Q)scripts/vm-pack.sh rpi3 $(VM_O)/aarch64-$* $(VM_CACHE) $@
+
+$(VM_O)/virt-%.cpio.gz: $(VM_CACHE)/arm64/kernel/.done $(VM_O)/aarch64-%/.built FORCE
+	$(Q)scripts/vm-pack.sh virt $(VM_O)/aarch64-$* $(VM_CACHE) $@
+
+$(VM_O)/rpi0-%.cpio.gz: $(VM_CACHE)/armel/kernel/.done $(VM_O)/armel-%/.built FORCE
+	$(Q)scripts/vm-pack.sh rpi0 $(VM_O)/armel-$* $(VM_CACHE) $@
 
 vm-images: $(VM_O)/rpi3-gpiod1.cpio.gz $(VM_O)/rpi3-gpiod2.cpio.gz \
 	$(VM_O)/virt-gpiod1.cpio.gz $(VM_O)/virt-gpiod2.cpio.gz \
