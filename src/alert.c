@@ -387,18 +387,36 @@ void ga_alert_event(struct ga_alert *al, const struct ga_msg *m, bool replay)
 	}
 }
 
-/* @m escalated with escalate_hook = @hook: hand it on, once. */
-static void ga_alert_esc_hook(struct ga_alert *al, const struct ga_msg *m,
-			      const char *hook)
+/* Whether @m (escalated, its actions naming an escalate_hook) still has
+ * to be handed on: once per message and start. */
+static bool ga_alert_esc_due(const struct ga_alert *al, const struct ga_msg *m)
 {
 	ptrdiff_t slot = m - al->store->msgs;
 
-	if (!al->esc_hook || slot < 0 || slot >= GA_STORE_MAX ||
-	    al->esc_hook_seq[slot] == m->seq) {
-		return;
+	return al->esc_hook && slot >= 0 && slot < GA_STORE_MAX &&
+	       al->esc_hook_seq[slot] != m->seq;
+}
+
+/* Hand the escalations found due on, oldest first (the store lists the
+ * newest first): a hook runs them in the order the alerts came in. */
+static void ga_alert_esc_hooks(struct ga_alert *al, int64_t now)
+{
+	for (unsigned int i = GA_STORE_MAX; i-- > 0;) {
+		const struct ga_msg *m = ga_store_nth(al->store, i);
+		struct ga_rules_action act;
+		uint32_t left;
+
+		if (!m || m->acked || !ga_alert_alarms(m) ||
+		    !ga_alert_esc_due(al, m)) {
+			continue;
+		}
+		ga_alert_act(al, m, &act);
+		if (act.escalate_hook[0] &&
+		    ga_rules_escalated(&act, m->time, (time_t)now, &left)) {
+			al->esc_hook_seq[m - al->store->msgs] = m->seq;
+			al->esc_hook(al->esc_hook_arg, m, act.escalate_hook);
+		}
 	}
-	al->esc_hook_seq[slot] = m->seq;
-	al->esc_hook(al->esc_hook_arg, m, hook);
 }
 
 void ga_alert_set_escalate(struct ga_alert *al,
@@ -415,6 +433,7 @@ void ga_alert_refresh(struct ga_alert *al)
 	enum ga_pattern want[GA_OUT__COUNT] = { GA_PAT_OFF };
 	int64_t now = (int64_t)time(NULL);
 	uint32_t next_esc = 0;
+	bool esc_hooks = false;
 
 	al->escalated = 0;
 	for (unsigned int i = 0;; i++) {
@@ -438,9 +457,7 @@ void ga_alert_refresh(struct ga_alert *al)
 		fresh = esc && m->time + (int64_t)cfg->escalate_after_s >
 			       al->esc_checked_s;
 		al->escalated += esc;
-		if (esc && act.escalate_hook[0]) {
-			ga_alert_esc_hook(al, m, act.escalate_hook);
-		}
+		esc_hooks |= esc && act.escalate_hook[0] && ga_alert_esc_due(al, m);
 		if (!cfg->latch && !esc) {
 			continue;
 		}
@@ -461,6 +478,9 @@ void ga_alert_refresh(struct ga_alert *al)
 				want[o] = p; /* enum order: off on blink fast .. alarm */
 			}
 		}
+	}
+	if (esc_hooks) {
+		ga_alert_esc_hooks(al, now);
 	}
 	al->esc_checked_s = now;
 	if (next_esc) {

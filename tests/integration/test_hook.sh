@@ -14,20 +14,8 @@ chmod 711 "$GA_TMP"
 chmod 755 "$H"
 POST="$GA_ROOT/tests/integration/hook_post.py"
 
-# wait_for SECONDS DESC CMD...: poll CMD every 0.1 s; not ok after SECONDS
-wait_for() {
-	local t=$1 desc=$2
-	shift 2
-	for _ in $(seq 1 $((t * 10))); do
-		if "$@"; then
-			ok "$desc"
-			return 0
-		fi
-		sleep 0.1
-	done
-	not_ok "$desc" "not within $t s; $(ga_ctl status | grep '^hook\.' | tr '\n' ' ')"
-	return 1
-}
+hook_status() { ga_ctl status | grep '^hook\.' | tr '\n' ' '; }
+GA_WAIT_DETAIL=hook_status
 status_is() { [ "$(ga_status "$1")" = "$2" ]; }
 lines_is() { [ "$(cat "$1" 2>/dev/null | wc -l)" -eq "$2" ]; }
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$GA_PID/status"; }

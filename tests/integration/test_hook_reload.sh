@@ -11,20 +11,8 @@
 H="$GA_TMP/h"
 mkdir -p "$H"
 
-# wait_for SECONDS DESC CMD...: poll CMD every 0.1 s; not ok after SECONDS
-wait_for() {
-	local t=$1 desc=$2
-	shift 2
-	for _ in $(seq 1 $((t * 10))); do
-		if "$@"; then
-			ok "$desc"
-			return 0
-		fi
-		sleep 0.1
-	done
-	not_ok "$desc" "not within $t s; $(ga_ctl status | grep '^hook\.' | tr '\n' ' ')"
-	return 1
-}
+hook_status() { ga_ctl status | grep '^hook\.' | tr '\n' ' '; }
+GA_WAIT_DETAIL=hook_status
 status_is() { [ "$(ga_status "$1")" = "$2" ]; }
 esc_runs() { [ "$(grep -c " $1 1\$" "$H/esc.log" 2>/dev/null)" = "$2" ]; }
 
@@ -123,7 +111,8 @@ ga_stop
 ga_start || { not_ok "restart"; ga_done; }
 wait_for 10 "after a restart the overdue alert's escalation hook runs again" \
 	esc_runs esc-1 2
-wait_for 10 "and the other unacknowledged one's" test "$(grep -c "^done $fseq\$" "$H/esc.log")" = 2
+done_is() { [ "$(grep -c "^done $1\$" "$H/esc.log")" = "$2" ]; }
+wait_for 10 "and the other unacknowledged one's" done_is "$fseq" 2
 check "the acknowledged one still never ran" 0 "$(grep -c "^start $other " "$H/esc.log")"
 ga_ctl ack all >/dev/null
 
