@@ -188,6 +188,11 @@ ga_ctl() { "$GA_CTL_BIN" -s "$GA_TMP/ctl.sock" "$@"; }
 
 # ga_status KEY - one value from `gridalertctl status`.
 ga_status() { ga_ctl status | sed -n "s/^$1: //p"; }
+# status_is KEY VALUE / lines_is FILE N - conditions for wait_for
+status_is() { [ "$(ga_status "$1")" = "$2" ]; }
+lines_is() { [ "$(cat "$1" 2>/dev/null | wc -l)" -eq "$2" ]; }
+# hook_status - the hook.* lines of status on one line (a wait_detail)
+hook_status() { ga_ctl status | grep '^hook\.' | tr '\n' ' '; }
 
 # ga_post URLPATH FILE [CONTENT-TYPE] [curl args...] - prints "CODE BODY".
 ga_post() {

@@ -14,10 +14,7 @@ chmod 711 "$GA_TMP"
 chmod 755 "$H"
 POST="$GA_ROOT/tests/integration/hook_post.py"
 
-hook_status() { ga_ctl status | grep '^hook\.' | tr '\n' ' '; }
 GA_WAIT_DETAIL=hook_status
-status_is() { [ "$(ga_status "$1")" = "$2" ]; }
-lines_is() { [ "$(cat "$1" 2>/dev/null | wc -l)" -eq "$2" ]; }
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$GA_PID/status"; }
 
 cat >"$H/rec.sh" <<SH

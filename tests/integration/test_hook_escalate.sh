@@ -11,10 +11,7 @@
 
 H="$GA_TMP/h"
 mkdir -p "$H"
-hook_status() { ga_ctl status | grep '^hook\.' | tr '\n' ' '; }
 GA_WAIT_DETAIL=hook_status
-status_is() { [ "$(ga_status "$1")" = "$2" ]; }
-lines_is() { [ "$(cat "$1" 2>/dev/null | wc -l)" -eq "$2" ]; }
 
 cat >"$H/esc.sh" <<SH
 #!/bin/sh

@@ -11,9 +11,7 @@
 H="$GA_TMP/h"
 mkdir -p "$H"
 
-hook_status() { ga_ctl status | grep '^hook\.' | tr '\n' ' '; }
 GA_WAIT_DETAIL=hook_status
-status_is() { [ "$(ga_status "$1")" = "$2" ]; }
 esc_runs() { [ "$(grep -c " $1 1\$" "$H/esc.log" 2>/dev/null)" = "$2" ]; }
 
 for n in a b c d; do

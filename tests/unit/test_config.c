@@ -296,21 +296,10 @@ static void test_file_errors(void **state)
 		"t.conf:15: pull.endpoint is set but pull.subscription is empty",
 		"t.conf:15: pull.endpoint is set but neither pull.key nor pull.key_file",
 	};
-	static struct ga_conf c;
-	struct errs e = { .n = 0 };
-	unsigned int nerr = 0;
 
 	(void)state;
-	assert_int_equal(ga_conf_parse(&c, "t.conf", text, sizeof(text) - 1,
-				       collect, &e, &nerr), -EINVAL);
-	for (size_t i = 0; i < GA_ARRAY_SIZE(want) && i < e.n; i++) {
-		if (strcmp(e.lines[i], want[i]) != 0) {
-			fail_msg("error %zu:\n  got  [%s]\n  want [%s]", i + 1,
-				 e.lines[i], want[i]);
-		}
-	}
-	assert_int_equal(e.n, GA_ARRAY_SIZE(want));
-	assert_int_equal(nerr, GA_ARRAY_SIZE(want));
+	expect_conf_errors("t.conf", text, sizeof(text) - 1, want,
+			   GA_ARRAY_SIZE(want));
 }
 
 /* hd44780-gpio: the LCD's lines may not double as alarm lines, however

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf_errs.h"
 #include "config.h"
 #include "hook.h"
 #include "journal.h"
@@ -109,40 +110,10 @@ static void test_argv(void **state)
 	}
 }
 
-struct errs {
-	char lines[16][240];
-	unsigned int n;
-};
-
-static void collect(void *arg, const char *line)
-{
-	struct errs *e = arg;
-
-	if (e->n < 16) {
-		snprintf(e->lines[e->n++], sizeof(e->lines[0]), "%s", line);
-	}
-}
-
 static void expect_errors(const char *text, const char *const *want,
 			  size_t nwant)
 {
-	static struct ga_conf c;
-	struct errs e = { .n = 0 };
-	unsigned int nerr = 0;
-	int rc = ga_conf_parse(&c, "h.conf", text, strlen(text), collect, &e,
-			       &nerr);
-
-	for (size_t i = 0; i < e.n; i++) {
-		print_message("# %s\n", e.lines[i]);
-	}
-	assert_int_equal(rc, nwant ? -EINVAL : 0);
-	assert_int_equal(e.n, nwant);
-	for (size_t i = 0; i < nwant; i++) {
-		if (strcmp(e.lines[i], want[i]) != 0) {
-			fail_msg("error %zu:\n  got  [%s]\n  want [%s]", i + 1,
-				 e.lines[i], want[i]);
-		}
-	}
+	expect_conf_errors("h.conf", text, strlen(text), want, nwant);
 }
 
 #define HEAD "[server]\nlisten = 127.0.0.1:8443\n[webhook]\nsecret = s\n" /* 1-4 */

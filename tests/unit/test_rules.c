@@ -352,20 +352,10 @@ static void test_rule_errors(void **state)
 		"t.conf:23: alert.chat: escalate_outputs without escalate_after",
 		"t.conf:18: rule.c: escalate_outputs without escalate_after",
 	};
-	static struct ga_conf c;
-	struct errs e = { .n = 0 };
-	unsigned int nerr = 0;
 
 	(void)state;
-	assert_int_equal(ga_conf_parse(&c, "t.conf", text, sizeof(text) - 1,
-				       collect, &e, &nerr), -EINVAL);
-	for (size_t i = 0; i < GA_ARRAY_SIZE(want) && i < e.n; i++) {
-		if (strcmp(e.lines[i], want[i]) != 0) {
-			fail_msg("error %zu:\n  got  [%s]\n  want [%s]", i + 1,
-				 e.lines[i], want[i]);
-		}
-	}
-	assert_int_equal(e.n, GA_ARRAY_SIZE(want));
+	expect_conf_errors("t.conf", text, sizeof(text) - 1, want,
+			   GA_ARRAY_SIZE(want));
 }
 
 /* more than GA_CONF_RULES_MAX rules: the first one too many is reported */
@@ -840,19 +830,10 @@ static void test_hook_errors(void **state)
 		"t.conf:13: rule.a: escalate_hook = missing, but there is no "
 		"[hook.missing]",
 	};
-	static struct ga_conf c;
-	struct errs e = { .n = 0 };
 
 	(void)state;
-	assert_int_equal(ga_conf_parse(&c, "t.conf", text, sizeof(text) - 1,
-				       collect, &e, NULL), -EINVAL);
-	for (size_t i = 0; i < GA_ARRAY_SIZE(want) && i < e.n; i++) {
-		if (strcmp(e.lines[i], want[i]) != 0) {
-			fail_msg("error %zu:\n  got  [%s]\n  want [%s]", i + 1,
-				 e.lines[i], want[i]);
-		}
-	}
-	assert_int_equal(e.n, GA_ARRAY_SIZE(want));
+	expect_conf_errors("t.conf", text, sizeof(text) - 1, want,
+			   GA_ARRAY_SIZE(want));
 }
 
 /* get/set/help of hook.NAME.KEY, as of rule.NAME.KEY */
