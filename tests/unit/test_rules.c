@@ -379,12 +379,30 @@ static void test_rule_limit(void **state)
 	assert_string_equal(e.lines[0], "t.conf:69: [rule.r32]: more than 32 rules");
 }
 
+
+/* gridalertctl get KEY of each row gives its value */
+struct get_row {
+	const char *key, *want;
+};
+
+static void expect_gets(const struct ga_conf *c, const struct get_row *rows,
+			size_t n)
+{
+	char out[300];
+
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ga_conf_get(c, rows[i].key, out, sizeof(out)), 0);
+		if (strcmp(out, rows[i].want)) {
+			fail_msg("get %s: [%s], want [%s]", rows[i].key, out,
+				 rows[i].want);
+		}
+	}
+}
+
 /* gridalertctl get/set: rule keys read back, and are checked alone */
 static void test_get_set(void **state)
 {
-	static const struct {
-		const char *key, *want;
-	} rows[] = {
+	static const struct get_row rows[] = {
 		{ "rule.scada.class", "sms" },
 		{ "rule.scada.from", "+1425555*" },
 		{ "rule.scada.text", "*pressure*" },
@@ -402,13 +420,7 @@ static void test_get_set(void **state)
 
 	(void)state;
 	load_rules();
-	for (size_t i = 0; i < GA_ARRAY_SIZE(rows); i++) {
-		assert_int_equal(ga_conf_get(&conf, rows[i].key, out, sizeof(out)), 0);
-		if (strcmp(out, rows[i].want)) {
-			fail_msg("get %s: [%s], want [%s]", rows[i].key, out,
-				 rows[i].want);
-		}
-	}
+	expect_gets(&conf, rows, GA_ARRAY_SIZE(rows));
 	assert_int_equal(ga_conf_get(&conf, "rule.nosuch.from", out, sizeof(out)),
 			 -ENOENT);
 	assert_int_equal(ga_conf_get(&conf, "rule.scada.colour", out, sizeof(out)),
@@ -839,9 +851,7 @@ static void test_hook_errors(void **state)
 /* get/set/help of hook.NAME.KEY, as of rule.NAME.KEY */
 static void test_hook_get_set(void **state)
 {
-	static const struct {
-		const char *key, *want;
-	} rows[] = {
+	static const struct get_row rows[] = {
 		{ "hook.rulehook.command", "/bin/echo \"two words\"" },
 		{ "hook.rulehook.timeout", "1m" },
 		{ "hook.rulehook.retry", "0" },
@@ -861,13 +871,7 @@ static void test_hook_get_set(void **state)
 	(void)state;
 	assert_int_equal(ga_conf_parse(&c, "h.conf", hooks_conf,
 				       sizeof(hooks_conf) - 1, NULL, NULL, NULL), 0);
-	for (size_t i = 0; i < GA_ARRAY_SIZE(rows); i++) {
-		assert_int_equal(ga_conf_get(&c, rows[i].key, out, sizeof(out)), 0);
-		if (strcmp(out, rows[i].want)) {
-			fail_msg("get %s: [%s], want [%s]", rows[i].key, out,
-				 rows[i].want);
-		}
-	}
+	expect_gets(&c, rows, GA_ARRAY_SIZE(rows));
 	assert_int_equal(ga_conf_get(&c, "hook.nosuch.command", out, sizeof(out)),
 			 -ENOENT);
 	assert_int_equal(ga_conf_get(&c, "hook.eschook.colour", out, sizeof(out)),
