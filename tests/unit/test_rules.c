@@ -379,7 +379,6 @@ static void test_rule_limit(void **state)
 	assert_string_equal(e.lines[0], "t.conf:69: [rule.r32]: more than 32 rules");
 }
 
-
 /* gridalertctl get KEY of each row gives its value */
 struct get_row {
 	const char *key, *want;
@@ -560,6 +559,22 @@ static const struct ga_msg *add(const char *from, const char *text)
 	return ga_store_add(&store, &m, false);
 }
 
+
+/* An alert module over config @text, the fake clock, the store and a
+ * recording alarm, as the daemon wires them. */
+static void alert_rig(struct ga_conf *c, const char *text, size_t len,
+		      struct ga_loop *loop, struct ga_alarm *a,
+		      struct ga_alert *al)
+{
+	assert_int_equal(ga_conf_parse(c, "a.conf", text, len, NULL, NULL, NULL),
+			 0);
+	ga_loop_init(loop);
+	ga_loop_set_clock(loop, clk, NULL);
+	ga_store_init(&store);
+	ga_alarm_setup(a, loop, set_level, NULL);
+	ga_alert_setup(al, c, loop, &store, a, show, NULL);
+}
+
 static void test_alert_uses_rules(void **state)
 {
 	static struct ga_loop loop;
@@ -587,13 +602,7 @@ static void test_alert_uses_rules(void **state)
 		     "outputs = fail_led:on\n"
 		     "[rule.loud]\nfrom = +1999\nquiet = ignore\n",
 		     from / 60, from % 60, to / 60, to % 60);
-	assert_int_equal(ga_conf_parse(&c, "a.conf", text, (size_t)n, NULL, NULL,
-				       NULL), 0);
-	ga_loop_init(&loop);
-	ga_loop_set_clock(&loop, clk, NULL);
-	ga_store_init(&store);
-	ga_alarm_setup(&a, &loop, set_level, NULL);
-	ga_alert_setup(&al, &c, &loop, &store, &a, show, NULL);
+	alert_rig(&c, text, (size_t)n, &loop, &a, &al);
 	assert_true(al.quiet_on);
 
 	ga_alert_event(&al, add("+1425", "PRESSURE LOW"), false);
@@ -698,13 +707,7 @@ static void test_alert_escalation(void **state)
 
 	(void)state;
 	ga_log_setup(GA_LOG_NONE, 0);
-	assert_int_equal(ga_conf_parse(&c, "e.conf", text, sizeof(text) - 1,
-				       NULL, NULL, NULL), 0);
-	ga_loop_init(&loop);
-	ga_loop_set_clock(&loop, clk, NULL);
-	ga_store_init(&store);
-	ga_alarm_setup(&a, &loop, set_level, NULL);
-	ga_alert_setup(&al, &c, &loop, &store, &a, show, NULL);
+	alert_rig(&c, text, sizeof(text) - 1, &loop, &a, &al);
 
 	/* received 700 s before this start, replayed from the journal */
 	old = add_at("+1555", t - 700, true, &al);
@@ -928,13 +931,7 @@ static void test_alert_escalate_hook(void **state)
 
 	(void)state;
 	ga_log_setup(GA_LOG_NONE, 0);
-	assert_int_equal(ga_conf_parse(&c, "e.conf", text, sizeof(text) - 1,
-				       NULL, NULL, NULL), 0);
-	ga_loop_init(&loop);
-	ga_loop_set_clock(&loop, clk, NULL);
-	ga_store_init(&store);
-	ga_alarm_setup(&a, &loop, set_level, NULL);
-	ga_alert_setup(&al, &c, &loop, &store, &a, show, NULL);
+	alert_rig(&c, text, sizeof(text) - 1, &loop, &a, &al);
 	ga_alert_set_escalate(&al, esc_cb, NULL);
 	esc_calls = 0;
 
