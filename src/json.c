@@ -292,23 +292,11 @@ static void ga_json_emit(struct ga_json_out *o, unsigned int depth,
 }
 
 /* A value (not a key) at @depth: counted in an array parent; an object
- * parent counted its key already. */
+ * parent counted its key already (emitted as at depth 0: no parent). */
 static void ga_json_value(struct ga_json_out *o, unsigned int depth, bool in_obj,
 			  enum ga_json_type type, size_t start, size_t end)
 {
-	if (in_obj) {
-		if (o->t && o->n < o->max) {
-			struct ga_json_tok *k = &o->t[o->n];
-
-			k->type = (int)type;
-			k->start = (int)start;
-			k->end = (int)end;
-			k->size = 0;
-		}
-		o->n++;
-		return;
-	}
-	ga_json_emit(o, depth, type, start, end);
+	ga_json_emit(o, in_obj ? 0 : depth, type, start, end);
 }
 
 /* The container closing at s[@at] ends its token. */
