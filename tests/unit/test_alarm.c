@@ -115,17 +115,24 @@ static const struct ga_msg *add(enum ga_class cls, const char *who,
 	return ga_store_add(&store, &m, false);
 }
 
+/* An alert module with the default config over a fresh loop, store and
+ * recording alarm, as the daemon wires them. */
+static void alert_rig(struct ga_alarm *a, struct ga_alert *al)
+{
+	fresh();
+	ga_conf_defaults(&conf);
+	ga_store_init(&store);
+	ga_alarm_setup(a, &loop, set_level, NULL);
+	ga_alert_setup(al, &conf, &loop, &store, a, show, NULL);
+}
+
 static void test_alert_rules(void **state)
 {
 	struct ga_alarm a;
 	struct ga_alert al;
 
 	(void)state;
-	fresh();
-	ga_conf_defaults(&conf);
-	ga_store_init(&store);
-	ga_alarm_setup(&a, &loop, set_level, NULL);
-	ga_alert_setup(&al, &conf, &loop, &store, &a, show, NULL);
+	alert_rig(&a, &al);
 	ga_alert_refresh(&al);
 	assert_non_null(strstr(shown[0], "gridalert"));     /* idle screen */
 
@@ -174,11 +181,7 @@ static void test_alert_batch_draws_once(void **state)
 	struct ga_alert al;
 
 	(void)state;
-	fresh();
-	ga_conf_defaults(&conf);
-	ga_store_init(&store);
-	ga_alarm_setup(&a, &loop, set_level, NULL);
-	ga_alert_setup(&al, &conf, &loop, &store, &a, show, NULL);
+	alert_rig(&a, &al);
 	draws = 0;
 	for (int i = 0; i < 20; i++) {
 		char who[16];
@@ -203,11 +206,7 @@ static void test_alert_journal_full(void **state)
 	struct ga_alert al;
 
 	(void)state;
-	fresh();
-	ga_conf_defaults(&conf);
-	ga_store_init(&store);
-	ga_alarm_setup(&a, &loop, set_level, NULL);
-	ga_alert_setup(&al, &conf, &loop, &store, &a, show, NULL);
+	alert_rig(&a, &al);
 	ga_alert_event(&al, add(GA_CLASS_SMS, "+1555", "hello"), false);
 	advance(1000); /* its chirp is over */
 	assert_int_equal(ga_alarm_pattern(&a, GA_OUT_BUZZER), GA_PAT_OFF);
