@@ -1137,11 +1137,11 @@ static void ga_conf_check_escalation(struct ga_conf_ctx *x)
 			unsigned int after = (r->set & GA_RULE_SET_ESC_AFTER)
 					     ? r->act.escalate_after_s
 					     : a->escalate_after_s;
-			bool out = ga_conf_any_pattern((r->set & GA_RULE_SET_ESC_OUTPUTS)
-						       ? r->act.escalate_pattern
-						       : a->escalate_pattern) ||
-				   ((r->set & GA_RULE_SET_ESC_HOOK)
-				    ? r->act.escalate_hook : a->escalate_hook)[0];
+			bool out = ga_conf_esc_action(
+				(r->set & GA_RULE_SET_ESC_OUTPUTS) ? r->act.escalate_pattern
+								   : a->escalate_pattern,
+				(r->set & GA_RULE_SET_ESC_HOOK) ? r->act.escalate_hook
+								: a->escalate_hook);
 
 			if (!r->classes || (r->classes & (1u << cls))) {
 				works |= after && out;
